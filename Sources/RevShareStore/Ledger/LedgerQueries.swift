@@ -1,0 +1,107 @@
+import GRDB
+import RevShareCore
+
+public struct ChainHead: Sendable, Equatable {
+    public let sequence: Int64
+    public let hash: String
+}
+
+public struct AccountBalance: Sendable, Equatable {
+    public let account: String
+    public let currency: String
+    public let balanceMinor: Int64
+}
+
+extension ReadContext {
+    public func chainHead() throws -> ChainHead? {
+        try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1").map {
+            ChainHead(sequence: $0["seq"], hash: $0["hash"])
+        }
+    }
+
+    public func entryCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_entry") ?? 0
+    }
+
+    public func entry(idempotencyKey: String) throws -> StoredEntry? {
+        try entries(where: "e.idempotency_key = ?", [idempotencyKey]).first
+    }
+
+    /// Entries dated inside `dates` (all when nil), in chain order.
+    public func entries(dated dates: ClosedRange<CivilDate>? = nil) throws -> [StoredEntry] {
+        guard let dates else { return try entries(where: "1", []) }
+        return try entries(where: "e.entry_date BETWEEN ? AND ?", [dates.lowerBound.description, dates.upperBound.description])
+    }
+
+    /// Calls `visit` with each entry in chain order without holding them all in memory.
+    public func forEachEntry(_ visit: (StoredEntry) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: Self.entrySelect + " WHERE 1 ORDER BY e.seq, p.line")
+        try EntryAssembler.assemble(rows, visit)
+    }
+
+    private func entries(where condition: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
+        var result: [StoredEntry] = []
+        let rows = try Row.fetchCursor(db, sql: Self.entrySelect + " WHERE \(condition) ORDER BY e.seq, p.line",
+                                       arguments: arguments)
+        try EntryAssembler.assemble(rows) { result.append($0) }
+        return result
+    }
+
+    static let entrySelect = """
+        SELECT e.seq, e.entry_date, e.kind, e.description, e.idempotency_key, e.recorded_at,
+               e.prev_hash, e.hash, p.account, p.currency, p.amount_minor
+        FROM ledger_entry AS e LEFT JOIN ledger_posting AS p ON p.entry_seq = e.seq
+        """
+
+    /// Balance per account and currency from entries dated on or before `asOf`; zero
+    /// balances left out; sorted by account, then currency. SQLite's integer SUM raises an
+    /// error on overflow rather than wrapping.
+    public func balances(asOf: CivilDate) throws -> [AccountBalance] {
+        try Row.fetchAll(db, sql: """
+            SELECT p.account, p.currency, sum(p.amount_minor) AS balance
+            FROM ledger_posting AS p JOIN ledger_entry AS e ON e.seq = p.entry_seq
+            WHERE e.entry_date <= ?
+            GROUP BY p.account, p.currency
+            HAVING balance <> 0
+            ORDER BY p.account, p.currency
+            """, arguments: [asOf.description]).map {
+            AccountBalance(account: $0["account"], currency: $0["currency"], balanceMinor: $0["balance"])
+        }
+    }
+
+    /// The balance of one account in one currency from entries dated on or before `asOf`.
+    public func balance(of account: Account, currency: Currency, asOf: CivilDate) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT coalesce(sum(p.amount_minor), 0)
+            FROM ledger_posting AS p JOIN ledger_entry AS e ON e.seq = p.entry_seq
+            WHERE p.account = ? AND p.currency = ? AND e.entry_date <= ?
+            """, arguments: [account.name, currency.code, asOf.description]) ?? 0
+    }
+}
+
+/// Folds the rows of the entry/posting join (ordered by seq, line) into entries.
+enum EntryAssembler {
+    static func assemble(_ rows: RowCursor, _ visit: (StoredEntry) throws -> Void) throws {
+        var current: (header: Row, postings: [StoredEntry.StoredPosting])?
+        func flush() throws {
+            guard let (header, postings) = current else { return }
+            try visit(StoredEntry(
+                sequence: header["seq"], date: header["entry_date"], kind: header["kind"],
+                description: header["description"], idempotencyKey: header["idempotency_key"],
+                recordedAt: header["recorded_at"], postings: postings,
+                previousHash: header["prev_hash"], hash: header["hash"]))
+        }
+        while let row = try rows.next() {
+            let sequence: Int64 = row["seq"]
+            if current.map({ ($0.header["seq"] as Int64) != sequence }) ?? true {
+                try flush()
+                current = (row.copy(), [])
+            }
+            if let account: String = row["account"] {
+                current!.postings.append(StoredEntry.StoredPosting(
+                    account: account, currency: row["currency"], amountMinor: row["amount_minor"]))
+            }
+        }
+        try flush()
+    }
+}

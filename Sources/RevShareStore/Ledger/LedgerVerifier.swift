@@ -1,0 +1,103 @@
+import GRDB
+import RevShareCore
+
+/// One thing `verify` found wrong, naming the entry or row.
+public struct IntegrityProblem: Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong: `entry 12`, `posting 12/3`, `currency USD`, …
+    public let subject: String
+    public let message: String
+
+    public var description: String { "\(subject): \(message)" }
+}
+
+public struct VerificationReport: Sendable, Equatable {
+    public static let maximumProblems = 1000
+    public let entriesChecked: Int
+    public let head: ChainHead?
+    /// At most `maximumProblems`; `problemCount` counts them all.
+    public let problems: [IntegrityProblem]
+    public let problemCount: Int
+    public var passed: Bool { problemCount == 0 }
+}
+
+extension ReadContext {
+    /// Recomputes the hash chain and every ledger invariant (SPEC §5), in one pass over the
+    /// entries plus a few aggregate queries.
+    public func verify() throws -> VerificationReport {
+        var problems = ProblemList()
+        var previous: StoredEntry?
+        var checked = 0
+        try forEachEntry { entry in
+            checked += 1
+            Self.checkChain(entry, after: previous, into: &problems)
+            Self.checkBalance(entry, into: &problems)
+            previous = entry
+        }
+        try checkOrphanPostings(into: &problems)
+        try checkTrialBalance(into: &problems)
+        let head = previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }
+        return VerificationReport(entriesChecked: checked, head: head, problems: problems.listed,
+                                  problemCount: problems.count)
+    }
+
+    private static func checkChain(_ entry: StoredEntry, after previous: StoredEntry?, into problems: inout ProblemList) {
+        let subject = "entry \(entry.sequence)"
+        let expectedSequence = (previous?.sequence ?? 0) + 1
+        if entry.sequence != expectedSequence {
+            problems.add(subject, "chain sequence jumps from \(expectedSequence - 1) to \(entry.sequence): entries are missing")
+        }
+        let expectedPrevious = previous?.hash ?? EntryHash.genesis
+        if entry.previousHash != expectedPrevious {
+            problems.add(subject, "prev_hash \(entry.previousHash.prefix(12))… does not match the hash of the entry before it (\(expectedPrevious.prefix(12))…)")
+        }
+        let computed = entry.computedHash
+        if entry.hash != computed {
+            problems.add(subject, "stored hash \(entry.hash.prefix(12))… does not match its content (computed \(computed.prefix(12))…): the entry or its postings were changed")
+        }
+    }
+
+    private static func checkBalance(_ entry: StoredEntry, into problems: inout ProblemList) {
+        let subject = "entry \(entry.sequence)"
+        if entry.postings.count < 2 {
+            problems.add(subject, "has \(entry.postings.count) posting(s); an entry needs at least 2")
+        }
+        var sums: [String: Int128] = [:]
+        for posting in entry.postings { sums[posting.currency, default: 0] += Int128(posting.amountMinor) }
+        for (currency, sum) in sums.sorted(by: { $0.key < $1.key }) where sum != 0 {
+            problems.add(subject, "postings in \(currency) sum to \(sum) minor units, not zero")
+        }
+    }
+
+    private func checkOrphanPostings(into problems: inout ProblemList) throws {
+        let orphans = try Row.fetchAll(db, sql: """
+            SELECT p.entry_seq, p.line FROM ledger_posting AS p
+            LEFT JOIN ledger_entry AS e ON e.seq = p.entry_seq WHERE e.seq IS NULL
+            ORDER BY p.entry_seq, p.line LIMIT \(VerificationReport.maximumProblems)
+            """)
+        for row in orphans {
+            problems.add("posting \(row["entry_seq"] as Int64)/\(row["line"] as Int64)", "belongs to no entry")
+        }
+    }
+
+    private func checkTrialBalance(into problems: inout ProblemList) throws {
+        let totals = try Row.fetchAll(db, sql: """
+            SELECT currency, sum(amount_minor) AS total FROM ledger_posting
+            GROUP BY currency HAVING total <> 0 ORDER BY currency
+            """)
+        for row in totals {
+            problems.add("currency \(row["currency"] as String)", "trial balance is \(row["total"] as Int64) minor units, not zero")
+        }
+    }
+}
+
+struct ProblemList {
+    private(set) var listed: [IntegrityProblem] = []
+    private(set) var count = 0
+
+    mutating func add(_ subject: String, _ message: String) {
+        count += 1
+        if listed.count < VerificationReport.maximumProblems {
+            listed.append(IntegrityProblem(subject: subject, message: message))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import RevShareCore
+import RevShareStore
+
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file (default: $REVSHARE_DB, else ./revshare.sqlite).")
+    var db: String?
+
+    var path: String {
+        if let db { return db }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["REVSHARE_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "revshare.sqlite"
+    }
+
+    func openStore(create: Bool = false) throws -> Store {
+        try Store.open(path: path, create: create)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv, html
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func validate(allowing formats: [OutputFormat]) throws {
+        guard formats.contains(format) else {
+            throw ValidationError("--format \(format.rawValue) is not available here; use one of: \(formats.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func emit(_ text: String) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw Refusal(.databaseIO, "\(output): could not write the output file: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension CivilDate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+extension Period: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+enum Today {
+    static var utc: CivilDate { CivilDate(String(UTCClock.system.now().prefix(10)))! }
+}
+
+enum GlobalArguments {
+    /// `revshare --db PATH COMMAND …` is documented; ArgumentParser reads a subcommand's own
+    /// options only after its name, so a leading `--db PATH` is moved to the end.
+    static func movingDatabaseOptionAfterCommand(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return arguments }
+        if first == "--db", arguments.count >= 2 {
+            return Array(arguments.dropFirst(2)) + ["--db", arguments[1]]
+        }
+        if first.hasPrefix("--db=") {
+            return Array(arguments.dropFirst()) + [first]
+        }
+        return arguments
+    }
+}
+
+enum ExitStatus {
+    static func code(for category: FailureCategory) -> Int32 {
+        switch category {
+        case .usage: 64
+        case .invalidInput: 65
+        case .notFound: 66
+        case .internalError: 70
+        case .databaseIO: 74
+        }
+    }
+}
+
+enum Diagnostics {
+    static func report(_ failure: RevShareFailure) {
+        for line in failure.diagnostics { printError(line) }
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data(("revshare: " + line + "\n").utf8))
+    }
+
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

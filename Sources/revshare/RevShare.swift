@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import RevShareCore
+
+@main
+struct RevShare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revshare",
+        abstract: "Revenue-share books for a model licensor: imports, close, statements, reconciliation.",
+        discussion: """
+            The database defaults to $REVSHARE_DB, else ./revshare.sqlite; --db PATH overrides both \
+            and may stand before or after the command.
+            Exit codes: 0 success; 1 discrepancies at or above --fail-on, or verify failed; \
+            64 bad usage; 65 invalid input data or a refused request, nothing written; \
+            66 input file or database not found; 70 internal error; 74 database I/O error.
+            """,
+        subcommands: [
+            Init.self, Balance.self, Journal.self, Verify.self,
+        ])
+
+    static func main() {
+        let arguments = GlobalArguments.movingDatabaseOptionAfterCommand(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let failure as RevShareFailure {
+            Diagnostics.report(failure)
+            Foundation.exit(ExitStatus.code(for: failure.category))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
