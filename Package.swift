@@ -72,7 +72,10 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: strict),
         .testTarget(name: "RevShareCoreTests", dependencies: ["RevShareCore", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RevShareStoreTests", dependencies: ["RevShareStore", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "RevShareStoreTests",
+            dependencies: ["RevShareStore", "RevShareSchema", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "RevShareImportTests", dependencies: ["RevShareImport", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RevShareDomainTests", dependencies: ["RevShareDomain", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
