@@ -56,7 +56,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "RevShareReports",
-            dependencies: ["RevShareCore", "RevShareStore", "RevShareDomain", "RevShareReconcile"],
+            dependencies: ["RevShareCore", "RevShareStore", "RevShareImport", "RevShareDomain", "RevShareReconcile"],
             swiftSettings: strict),
         .executableTarget(
             name: "revshare",

@@ -95,7 +95,7 @@ enum Diagnostics {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data(("revshare: " + line + "\n").utf8))
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     static func note(_ line: String) {

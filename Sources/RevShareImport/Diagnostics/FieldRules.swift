@@ -1,0 +1,81 @@
+import RevShareCore
+
+/// What is wrong with one field: the text that follows `column: ` in the error line.
+public struct FieldProblem: Error, Equatable, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Parsers for one CSV field's bytes with the messages of SPEC §3: each returns the value or
+/// the message that follows `column: ` in the error line.
+public enum FieldRules {
+    /// How much of a bad value is quoted back; a 1 MB field is not echoed whole.
+    static let quotedPrefix = 60
+
+    public static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
+        let shown = String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self)
+        var escaped = ""
+        for character in shown { escaped += character == "\"" ? "\\\"" : String(character) }
+        return bytes.count > quotedPrefix ? "\"\(escaped)…\" (\(bytes.count) bytes)" : "\"\(escaped)\""
+    }
+
+    public static func count(_ bytes: UnsafeRawBufferPointer) -> Result<Int64, FieldProblem> {
+        switch ScaledDecimal.parseCount(bytes) {
+        case .success(let value): return .success(value)
+        case .failure(.empty): return .failure(FieldProblem("is empty; a non-negative integer is required"))
+        case .failure(.outOfRange): return .failure(FieldProblem("\(quoted(bytes)) is out of range (at most \(Int64.max))"))
+        case .failure: return .failure(FieldProblem("\(quoted(bytes)) is not a non-negative integer"))
+        }
+    }
+
+    /// A decimal ≥ 0 (> 0 when `positive`) with at most `scale` fractional digits.
+    public static func decimal(_ bytes: UnsafeRawBufferPointer, scale: Int, positive: Bool = false)
+        -> Result<Int64, FieldProblem>
+    {
+        switch ScaledDecimal.parse(bytes, scale: scale) {
+        case .success(let value):
+            if positive && value == 0 { return .failure(FieldProblem("\(quoted(bytes)) must be greater than zero")) }
+            return .success(value)
+        case .failure(.empty): return .failure(FieldProblem("is empty; a decimal is required"))
+        case .failure(.negativeNotAllowed):
+            return .failure(FieldProblem("\(quoted(bytes)) is negative; it must be \(positive ? "> 0" : "≥ 0")"))
+        case .failure(.tooManyFractionDigits(let maximum)):
+            return .failure(FieldProblem("\(quoted(bytes)) has more than \(maximum) fractional digits (never rounded)"))
+        case .failure(.outOfRange): return .failure(FieldProblem("\(quoted(bytes)) is out of range"))
+        case .failure(.notADecimal):
+            return .failure(FieldProblem("\(quoted(bytes)) is not a plain decimal number (digits, one optional point; no exponent, separators, symbols or spaces)"))
+        }
+    }
+
+    public static func date(_ bytes: UnsafeRawBufferPointer) -> Result<CivilDate, FieldProblem> {
+        if let date = CivilDate(bytes: bytes) { return .success(date) }
+        return .failure(FieldProblem("\(quoted(bytes)) is not a real calendar date in YYYY-MM-DD form"))
+    }
+
+    public static func period(_ bytes: UnsafeRawBufferPointer) -> Result<Period, FieldProblem> {
+        if let period = Period(String(decoding: bytes, as: UTF8.self)), bytes.count == 7 { return .success(period) }
+        return .failure(FieldProblem("\(quoted(bytes)) is not a period in YYYY-MM form"))
+    }
+
+    /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`.
+    public static func text(_ bytes: UnsafeRawBufferPointer, required: Bool, maximumCharacters: Int)
+        -> Result<Void, FieldProblem>
+    {
+        if required && bytes.isEmpty { return .failure(FieldProblem("is empty")) }
+        if !isValidUTF8(bytes) { return .failure(FieldProblem("is not valid UTF-8")) }
+        if bytes.count > maximumCharacters {
+            let characters = String(decoding: bytes, as: UTF8.self).count
+            if characters > maximumCharacters {
+                return .failure(FieldProblem("has \(characters) characters; at most \(maximumCharacters) are allowed"))
+            }
+        }
+        return .success(())
+    }
+
+    public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < bytes.count && bytes[index] < 0x80 { index += 1 }
+        if index == bytes.count { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+}

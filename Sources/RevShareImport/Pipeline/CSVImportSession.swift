@@ -1,0 +1,121 @@
+import RevShareCore
+
+/// What every CSV import shares (SPEC §3, §9): opening the input, hashing its exact bytes while
+/// they stream, matching the header, walking the records and collecting errors as values.
+final class CSVImportSession {
+    struct Columns {
+        let required: [String]
+        let optional: [String]
+    }
+
+    let file: InputFile
+    private(set) var errors = InputErrorList()
+    private(set) var unknownColumns: [String] = []
+    private(set) var record = CSVRecord()
+    private(set) var dataRows = 0
+    /// Field index per column name of `Columns`, nil for an optional column not in the header.
+    private var indices: [String: Int] = [:]
+    private var reader: CSVReader<ObservedByteSource<FileByteSource>>
+    private let digest: DigestSink
+    private var headerCount = 0
+    private var finished = false
+
+    init(_ file: InputFile, columns: Columns) throws {
+        self.file = file
+        let digest = DigestSink()
+        self.digest = digest
+        reader = CSVReader(source: ObservedByteSource(try file.open()) { digest.sha.update($0) })
+        readHeader(columns)
+    }
+
+    var bytesRead: Int { reader.bytesRead }
+
+    private func readHeader(_ columns: Columns) {
+        var header = CSVRecord()
+        let found: Bool
+        do {
+            found = try reader.next(into: &header)
+        } catch {
+            add(error)
+            return
+        }
+        let names = found ? CSVHeader(header) : CSVHeader(line: 1, names: [])
+        headerCount = names.count
+        for duplicate in names.duplicates {
+            self.error(line: 1, column: duplicate.name, duplicate.message)
+        }
+        for name in columns.required + columns.optional {
+            if let index = names.index(of: name) { indices[name] = index }
+        }
+        for name in columns.required where indices[name] == nil {
+            error(line: 1, column: name, "required column is missing")
+        }
+        unknownColumns = names.unknownColumns(known: columns.required + columns.optional)
+        if !errors.isEmpty { finished = true }
+    }
+
+    /// Advances to the next data record; false at the end or after a syntax error.
+    func nextRecord() -> Bool {
+        guard !finished else { return false }
+        do {
+            guard try reader.next(into: &record) else {
+                finished = true
+                return false
+            }
+        } catch {
+            add(error)
+            finished = true
+            return false
+        }
+        dataRows += 1
+        if record.fieldCount != headerCount {
+            error(column: "record", "has \(record.fieldCount) fields but the header has \(headerCount)")
+            return nextRecord()
+        }
+        return true
+    }
+
+    var line: Int { record.line }
+
+    func index(_ column: String) -> Int? { indices[column] }
+
+    /// Calls `body` with the bytes of `column` in the current record (empty when absent).
+    func withField<R>(_ column: String, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        guard let index = indices[column] else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try record.withFieldBytes(index, body)
+    }
+
+    /// Parses `column` with `rule`, recording its message as an error on this line when it fails.
+    func parse<T>(_ column: String, _ rule: (UnsafeRawBufferPointer) -> Result<T, FieldProblem>) -> T? {
+        switch withField(column, rule) {
+        case .success(let value): return value
+        case .failure(let problem):
+            error(column: column, problem.message)
+            return nil
+        }
+    }
+
+    func error(line: Int? = nil, column: String, _ message: String) {
+        errors.add(InputError(file: file.displayName, line: line ?? record.line, column: column, message: message))
+    }
+
+    /// An error about a whole report or the file: `FILE: column: message`.
+    func fileError(column: String, _ message: String) {
+        errors.add(InputError(file: file.displayName, line: nil, column: column, message: message))
+    }
+
+    private func add(_ error: CSVError) {
+        errors.add(InputError(file: file.displayName, line: error.line, column: "csv", message: error.message))
+    }
+
+    /// The SHA-256 of every byte read; reads the rest of the input first if a syntax error
+    /// stopped the walk early.
+    func contentSHA256() -> String {
+        try? reader.drainSource()
+        return digest.sha.finalizeHex()
+    }
+}
+
+private final class DigestSink {
+    var sha = StreamingSHA256()
+}

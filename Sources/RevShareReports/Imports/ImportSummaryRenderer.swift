@@ -1,0 +1,44 @@
+import RevShareCore
+import RevShareImport
+import RevShareStore
+
+public enum ImportSummaryRenderer {
+    public static func text(_ summary: ImportSummary) -> String {
+        let shortHash = String(summary.sha256.prefix(12))
+        switch summary.outcome {
+        case .alreadyImported(let importedAt):
+            return "\(summary.file): already imported at \(importedAt) (sha256 \(shortHash)…); nothing to do\n"
+        case .noRows:
+            return "\(summary.file): a header and no rows; nothing imported, nothing recorded\n"
+        case .imported:
+            break
+        }
+        var out = "imported \(summary.kind.rawValue) from \(summary.file) (sha256 \(shortHash)…): \(summary.rows) rows"
+        if summary.kind == .payments {
+            out += ", \(summary.newRecords) new payments, \(summary.skippedRecords) seen before and skipped\n"
+        } else {
+            let partners = Set(summary.reports.map(\.partnerID)).count
+            let periods = Set(summary.reports.map(\.period)).count
+            out += ", \(partners) partner\(partners == 1 ? "" : "s"), \(periods) period\(periods == 1 ? "" : "s")\n"
+        }
+        if !summary.reports.isEmpty {
+            var table = TextTable([("partner", .left), ("period", .left), ("rows", .right), ("gross revenue", .right), ("", .left)])
+            for report in summary.reports {
+                let replaced = report.replaced.map { "restates the report from \($0.fileName)" } ?? ""
+                table.add([report.partnerID, report.period.description, String(report.rows),
+                           summary.kind == .usage ? "\(ScaledDecimal.format(report.grossRevenueMicros, scale: 6)) \(report.currency.code)" : "",
+                           replaced])
+            }
+            out += table.rendered(indent: "  ")
+        }
+        if summary.kind == .usage {
+            for total in summary.grossRevenueByCurrency {
+                out += "  total gross revenue: \(ScaledDecimal.format(total.micros, scale: 6)) \(total.currency.code)\n"
+            }
+        }
+        if !summary.unknownColumns.isEmpty {
+            out += "  unknown columns ignored: \(summary.unknownColumns.joined(separator: ", "))\n"
+        }
+        return out
+    }
+}
