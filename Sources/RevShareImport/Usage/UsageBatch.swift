@@ -2,29 +2,34 @@ import RevShareCore
 import RevShareStore
 
 /// The rows of one usage file as they stream past: validated, inserted, and totalled per report.
-struct UsageBatch {
+struct UsageBatch: ImportBatch {
+    static let kind = ImportKind.usage
+    static let columns = CSVImportSession.Columns(
+        required: ["usage_date", "partner", "model", "requests", "input_tokens", "output_tokens", "gross_revenue"],
+        optional: ["region", "currency", "reported_share"])
     static let maximumModelCharacters = 200
     static let maximumRegionCharacters = 200
 
-    let partners: [Partner]
-    private let partnerIndex: [String: Int]
+    private var resolver: PartnerResolver
+    private var partners: [Partner] { resolver.partners }
+    private let context: WriteContext
     private let inserter: UsageRowInserter
     private var nextReportID: Int64
     private(set) var reports: [UsageReportTotals] = []
     private var reportIndex: [ReportKey: Int] = [:]
     private(set) var rowCount: Int64 = 0
-    private var lastPartner: (bytes: [UInt8], index: Int)?
+    private var replaced: [ReportKey: CurrentReport] = [:]
 
-    init(partners: [Partner], firstReportID: Int64, inserter: UsageRowInserter) {
-        self.partners = partners
-        partnerIndex = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1.id, $0) })
+    init(partners: [Partner], firstReportID: Int64, context: WriteContext) throws {
+        resolver = PartnerResolver(partners)
         nextReportID = firstReportID
-        self.inserter = inserter
+        self.context = context
+        inserter = try context.makeUsageRowInserter()
     }
 
     mutating func add(_ session: CSVImportSession) throws {
         let date = session.parse("usage_date", FieldRules.date)
-        let partner = resolvePartner(session)
+        let partner = resolver.resolve(session)
         let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: Self.maximumModelCharacters) } != nil
         let regionOK = session.parse("region") { FieldRules.text($0, required: false, maximumCharacters: Self.maximumRegionCharacters) } != nil
         var row = UsageRowInserter.Row()
@@ -60,20 +65,6 @@ struct UsageBatch {
                     try inserter.insert(row, date: date, model: model, region: region)
                 }
             }
-        }
-    }
-
-    private mutating func resolvePartner(_ session: CSVImportSession) -> Int? {
-        session.withField("partner") { bytes -> Int? in
-            if let last = lastPartner, last.bytes.elementsEqual(bytes) { return last.index }
-            let id = String(decoding: bytes, as: UTF8.self)
-            guard FieldRules.isValidUTF8(bytes), let index = partnerIndex[id] else {
-                let known = partners.prefix(20).map(\.id).joined(separator: ", ")
-                session.error(column: "partner", "\(FieldRules.quoted(bytes)) is not a loaded partner (loaded: \(known.isEmpty ? "none; run `revshare agreements load`" : known))")
-                return nil
-            }
-            lastPartner = (Array(bytes), index)
-            return index
         }
     }
 
@@ -116,16 +107,26 @@ struct UsageBatch {
     private func duplicate(_ session: CSVImportSession, earlierLine: Int64, partner: String, date: CivilDate) {
         let model = session.withField("model") { String(decoding: $0, as: UTF8.self) }
         let region = session.withField("region") { String(decoding: $0, as: UTF8.self) }
-        let values = [partner, date.description, model, region].map { $0.isEmpty ? "\"\"" : $0 }
-        session.error(column: "key", "duplicate of line \(earlierLine) (\(values.joined(separator: ", ")))")
+        session.error(column: "key", duplicateKeyMessage(earlierLine: earlierLine, values: [partner, date.description, model, region]))
     }
 
-    func checkTotals(_ session: CSVImportSession) {
+    mutating func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
         for report in reports {
             for column in report.overflowedColumns {
                 session.fileError(column: column, "the total for \(report.partner.id) \(report.key.period) overflows a 64-bit integer; split the usage or check the values")
             }
         }
+        replaced = try RestatementRules.check(reports, restate: restate, session: session, context: context)
+    }
+
+    func commit(importFileID: Int64) throws -> ImportSummary.Details {
+        var details = ImportSummary.Details()
+        for report in reports {
+            let previous = replaced[report.key]
+            try context.insert(report.record(importFileID: importFileID, replaces: previous?.reportID))
+            details.reports.append(report.summary(replaced: previous))
+        }
+        return details
     }
 }
 
@@ -171,17 +172,5 @@ struct UsageReportTotals {
     func summary(replaced: CurrentReport?) -> ImportSummary.Report {
         ImportSummary.Report(partnerID: partner.id, period: key.period, currency: partner.currency, rows: rows,
                              grossRevenueMicros: grossRevenueMicros.value, replaced: replaced)
-    }
-}
-
-/// An Int64 sum that records overflow instead of wrapping or trapping.
-struct CheckedSum {
-    private(set) var value: Int64 = 0
-    private(set) var overflowed = false
-
-    mutating func add(_ amount: Int64) {
-        let (sum, overflow) = value.addingReportingOverflow(amount)
-        overflowed = overflowed || overflow
-        value = sum
     }
 }

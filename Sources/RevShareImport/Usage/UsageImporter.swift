@@ -45,60 +45,13 @@ public struct ImportSummary: Sendable, Equatable {
     }
 }
 
-/// `revshare import usage FILE [--restate]` (SPEC §3.2): streams the file once, validating each
-/// row and inserting it inside one IMMEDIATE transaction; any error rolls everything back.
+/// `revshare import usage FILE [--restate]` (SPEC §3.2).
 public enum UsageImporter {
-    static let columns = CSVImportSession.Columns(
-        required: ["usage_date", "partner", "model", "requests", "input_tokens", "output_tokens", "gross_revenue"],
-        optional: ["region", "currency", "reported_share"])
-    static let progressInterval = 65_536
-
     public static func run(_ file: InputFile, restate: Bool, store: Store,
                            progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
-        do {
-            return try store.write("import \(file.displayName)") { context in
-                let session = try CSVImportSession(file, columns: columns)
-                var batch = UsageBatch(partners: try context.reader.partners(),
-                                       firstReportID: try context.nextID(of: .usageReport),
-                                       inserter: try context.makeUsageRowInserter())
-                while session.nextRecord() {
-                    try batch.add(session)
-                    if session.dataRows % progressInterval == 0 { progress?(session.bytesRead) }
-                }
-                let sha256 = session.contentSHA256()
-                if let earlier = try context.reader.importedFile(kind: .usage, sha256: sha256) {
-                    throw EarlyOutcome(sha256: sha256, outcome: .alreadyImported(importedAt: earlier.importedAt))
-                }
-                batch.checkTotals(session)
-                let replaced = try RestatementRules.check(batch.reports, restate: restate, session: session, context: context)
-                guard session.errors.isEmpty else { throw InvalidInput(session.errors) }
-                guard batch.rowCount > 0 else { throw EarlyOutcome(sha256: sha256, outcome: .noRows) }
-                let fileID = try context.recordImportedFile(kind: .usage, fileName: file.displayName, sha256: sha256,
-                                                            rowCount: batch.rowCount, restate: restate)
-                var summaries: [ImportSummary.Report] = []
-                for report in batch.reports {
-                    let previous = replaced[report.key]
-                    try context.insert(report.record(importFileID: fileID, replaces: previous?.reportID))
-                    summaries.append(report.summary(replaced: previous))
-                }
-                return ImportSummary(kind: .usage, file: file.displayName, sha256: sha256, outcome: .imported,
-                                     rows: Int(batch.rowCount), reports: summaries, unknownColumns: session.unknownColumns)
-            }
-        } catch let early as EarlyOutcome {
-            return ImportSummary(kind: .usage, file: file.displayName, sha256: early.sha256, outcome: early.outcome,
-                                 rows: 0, reports: [], unknownColumns: [])
+        try CSVImportRunner.run(file, restate: restate, store: store, progress: progress) { context in
+            try UsageBatch(partners: try context.reader.partners(), firstReportID: try context.nextID(of: .usageReport),
+                       context: context)
         }
     }
-}
-
-/// Thrown out of the write transaction to roll it back when the import turns out to be a no-op.
-struct EarlyOutcome: Error {
-    let sha256: String
-    let outcome: ImportSummary.Outcome
-}
-
-/// (partner, period): one report.
-struct ReportKey: Hashable {
-    let partnerIndex: Int
-    let period: Period
 }

@@ -8,7 +8,7 @@ import RevShareStore
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import partners' usage reports, payments, or the licensor's meter (all or nothing).",
-        subcommands: [ImportUsage.self])
+        subcommands: [ImportUsage.self, ImportPayments.self, ImportMeter.self])
 }
 
 struct ImportUsage: ParsableCommand {
@@ -27,6 +27,41 @@ struct ImportUsage: ParsableCommand {
         let input = InputFile(argument: file)
         let progress = ProgressBar(input: input)
         let summary = try UsageImporter.run(input, restate: restate, store: store, progress: progress?.update)
+        progress?.finish()
+        print(ImportSummaryRenderer.text(summary), terminator: "")
+    }
+}
+
+struct ImportPayments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "Import a payments CSV; payments seen before with identical fields are skipped.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The CSV file, or - for standard input.")
+    var file: String
+
+    func run() throws {
+        let store = try database.openStore()
+        let summary = try PaymentsImporter.run(InputFile(argument: file), store: store)
+        print(ImportSummaryRenderer.text(summary), terminator: "")
+    }
+}
+
+struct ImportMeter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meter",
+        abstract: "Import the licensor's meter CSV; it supersedes earlier meter data for the (partner, period)s it covers.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The CSV file, or - for standard input.")
+    var file: String
+
+    func run() throws {
+        let store = try database.openStore()
+        let input = InputFile(argument: file)
+        let progress = ProgressBar(input: input)
+        let summary = try MeterImporter.run(input, store: store, progress: progress?.update)
         progress?.finish()
         print(ImportSummaryRenderer.text(summary), terminator: "")
     }

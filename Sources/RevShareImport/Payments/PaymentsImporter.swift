@@ -1,0 +1,106 @@
+import RevShareCore
+import RevShareStore
+
+/// `revshare import payments FILE` (SPEC §3.3).
+public enum PaymentsImporter {
+    public static func run(_ file: InputFile, store: Store, progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
+        try CSVImportRunner.run(file, store: store, progress: progress) { context in
+            PaymentsBatch(partners: try context.reader.partners(), context: context)
+        }
+    }
+}
+
+/// Payments are few per file: they are staged, checked against each other and the database,
+/// and posted at the end, each with its ledger entry.
+struct PaymentsBatch: ImportBatch {
+    static let kind = ImportKind.payments
+    static let columns = CSVImportSession.Columns(
+        required: ["payment_id", "partner", "received_on", "amount", "currency"], optional: ["reference"])
+    static let maximumPayments = 1_000_000
+    static let maximumIDBytes = 200
+
+    private var resolver: PartnerResolver
+    private let context: WriteContext
+    private var staged: [PaymentRecord] = []
+    private var lineOfID: [String: Int] = [:]
+    private(set) var rowCount: Int64 = 0
+    private var skipped = 0
+
+    init(partners: [Partner], context: WriteContext) {
+        resolver = PartnerResolver(partners)
+        self.context = context
+    }
+
+    mutating func add(_ session: CSVImportSession) throws {
+        rowCount += 1
+        let paymentID = parsePaymentID(session)
+        let partner = resolver.resolve(session).map { resolver.partners[$0] }
+        let receivedOn = session.parse("received_on", FieldRules.date)
+        let amount = partner.flatMap { partner in
+            session.parse("amount") { FieldRules.decimal($0, scale: partner.currency.minorDigits, positive: true) }
+        }
+        let currencyOK = partner.map { checkCurrency(session, $0) } ?? false
+        let reference = parseReference(session)
+        guard let paymentID, let partner, let receivedOn, let amount, currencyOK, let reference else { return }
+        let payment = PaymentRecord(paymentID: paymentID, partnerID: partner.id, receivedOn: receivedOn, postedOn: receivedOn,
+                                    amountMinor: amount, currency: partner.currency, reference: reference,
+                                    fileName: session.file.displayName, line: Int64(session.line))
+        if let earlier = try context.reader.payment(id: paymentID) {
+            if earlier.sameFields(as: payment) {
+                skipped += 1
+            } else {
+                session.error(column: "payment_id", "\"\(paymentID)\" was imported before (\(earlier.fileName):\(earlier.line)) with other fields; a payment cannot change: import a new payment_id instead")
+            }
+            return
+        }
+        guard staged.count < Self.maximumPayments else {
+            session.error(column: "payment_id", "more than \(Self.maximumPayments) payments in one file; split the file")
+            return
+        }
+        staged.append(payment)
+    }
+
+    private mutating func parsePaymentID(_ session: CSVImportSession) -> String? {
+        guard session.parse("payment_id", { FieldRules.text($0, required: true, maximumCharacters: Self.maximumIDBytes) }) != nil
+        else { return nil }
+        let id = session.withField("payment_id") { String(decoding: $0, as: UTF8.self) }
+        if let earlier = lineOfID[id] {
+            session.error(column: "payment_id", "duplicate of line \(earlier)")
+            return nil
+        }
+        lineOfID[id] = session.line
+        return id
+    }
+
+    private func checkCurrency(_ session: CSVImportSession, _ partner: Partner) -> Bool {
+        session.withField("currency") { bytes in
+            if bytes.elementsEqual(partner.currency.code.utf8) { return true }
+            let problem = bytes.isEmpty ? "is empty; the partner's currency \(partner.currency.code) is required"
+                : "\(FieldRules.quoted(bytes)) does not match partner \(partner.id)'s currency \(partner.currency.code)"
+            session.error(column: "currency", problem)
+            return false
+        }
+    }
+
+    /// An absent or empty cell means no reference; the outer optional is nil on error.
+    private func parseReference(_ session: CSVImportSession) -> Period?? {
+        guard let index = session.index("reference"), !session.record.isEmpty(index) else { return .some(nil) }
+        guard let period = session.parse("reference", FieldRules.period) else { return nil }
+        return .some(period)
+    }
+
+    func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {}
+
+    /// Posts each new payment on its received date, or on the first day after the locked range.
+    func commit(importFileID: Int64) throws -> ImportSummary.Details {
+        let firstOpenDay = try context.reader.latestClosedPeriod().map { $0.lastDay.adding(days: 1)! }
+        for payment in staged {
+            let postedOn = firstOpenDay.map { max($0, payment.receivedOn) } ?? payment.receivedOn
+            try context.insert(PaymentRecord(
+                paymentID: payment.paymentID, partnerID: payment.partnerID, receivedOn: payment.receivedOn,
+                postedOn: postedOn, amountMinor: payment.amountMinor, currency: payment.currency,
+                reference: payment.reference, fileName: payment.fileName, line: payment.line), importFileID: importFileID)
+        }
+        return ImportSummary.Details(newRecords: staged.count, skippedRecords: skipped)
+    }
+}

@@ -1,0 +1,94 @@
+import GRDB
+import RevShareCore
+
+/// A payment as received, with the day it was posted to the ledger (SPEC §3.3).
+public struct PaymentRecord: Sendable, Equatable {
+    public let paymentID: String
+    public let partnerID: String
+    public let receivedOn: CivilDate
+    public let postedOn: CivilDate
+    public let amountMinor: Int64
+    public let currency: Currency
+    public let reference: Period?
+    /// Where it came from, for the audit trail.
+    public let fileName: String
+    public let line: Int64
+
+    public init(paymentID: String, partnerID: String, receivedOn: CivilDate, postedOn: CivilDate, amountMinor: Int64,
+                currency: Currency, reference: Period?, fileName: String, line: Int64) {
+        self.paymentID = paymentID
+        self.partnerID = partnerID
+        self.receivedOn = receivedOn
+        self.postedOn = postedOn
+        self.amountMinor = amountMinor
+        self.currency = currency
+        self.reference = reference
+        self.fileName = fileName
+        self.line = line
+    }
+
+    /// Whether `other` states the same payment: the fields a payments file carries.
+    public func sameFields(as other: PaymentRecord) -> Bool {
+        paymentID == other.paymentID && partnerID == other.partnerID && receivedOn == other.receivedOn
+            && amountMinor == other.amountMinor && currency == other.currency && reference == other.reference
+    }
+}
+
+extension ReadContext {
+    public func payment(id: String) throws -> PaymentRecord? {
+        try Row.fetchOne(db, sql: Self.paymentSelect + " WHERE p.payment_id = ?", arguments: [id]).map(PaymentRecord.init(row:))
+    }
+
+    /// A partner's payments in (received_on, payment_id) order.
+    public func payments(partnerID: String) throws -> [PaymentRecord] {
+        try Row.fetchAll(db, sql: Self.paymentSelect + " WHERE p.partner_id = ? ORDER BY p.received_on, p.payment_id",
+                         arguments: [partnerID]).map(PaymentRecord.init(row:))
+    }
+
+    /// Payments posted in `dates`, of every partner, in (received_on, payment_id) order.
+    public func payments(postedIn dates: ClosedRange<CivilDate>) throws -> [PaymentRecord] {
+        try Row.fetchAll(db, sql: Self.paymentSelect + " WHERE p.posted_on BETWEEN ? AND ? ORDER BY p.received_on, p.payment_id",
+                         arguments: [dates.lowerBound.description, dates.upperBound.description]).map(PaymentRecord.init(row:))
+    }
+
+    static let paymentSelect = """
+        SELECT p.*, f.file_name FROM payment AS p JOIN import_file AS f ON f.id = p.import_file_id
+        """
+}
+
+extension PaymentRecord {
+    init(row: Row) {
+        paymentID = row["payment_id"]
+        partnerID = row["partner_id"]
+        receivedOn = CivilDate(row["received_on"] as String)!
+        postedOn = CivilDate(row["posted_on"] as String)!
+        amountMinor = row["amount_minor"]
+        currency = Currency(code: row["currency"])!
+        reference = (row["reference"] as String?).flatMap(Period.init)
+        fileName = row["file_name"]
+        line = row["line"]
+    }
+}
+
+extension WriteContext {
+    /// Writes the payment and the ledger entry that posts it (bank debit, receivable credit).
+    public func insert(_ payment: PaymentRecord, importFileID: Int64) throws {
+        let draft = try EntryDraft(
+            date: payment.postedOn, kind: .payment,
+            description: "Payment \(payment.paymentID) from \(payment.partnerID), received \(payment.receivedOn)"
+                + (payment.reference.map { " for \($0)" } ?? ""),
+            idempotencyKey: "payment:\(payment.paymentID)",
+            postings: [
+                Posting(account: .bank, currency: payment.currency, amountMinor: payment.amountMinor),
+                Posting(account: .receivable(payment.partnerID), currency: payment.currency, amountMinor: -payment.amountMinor),
+            ])
+        let entry = try append(draft).entry
+        try db.execute(sql: """
+            INSERT INTO payment (payment_id, partner_id, received_on, posted_on, amount_minor, currency, reference,
+                                 import_file_id, line, entry_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [payment.paymentID, payment.partnerID, payment.receivedOn.description,
+                             payment.postedOn.description, payment.amountMinor, payment.currency.code,
+                             payment.reference?.description, importFileID, payment.line, entry.sequence])
+    }
+}
