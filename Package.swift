@@ -32,6 +32,7 @@ let package = Package(
                 .embedInCode("0001_ledger.sql"),
                 .embedInCode("0002_agreements.sql"),
                 .embedInCode("0003_imports.sql"),
+                .embedInCode("0004_close.sql"),
             ],
             swiftSettings: strict),
         .target(

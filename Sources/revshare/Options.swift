@@ -25,11 +25,18 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text or json (statements also csv and html).")
     var format: OutputFormat = .text
 
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
+
+    init() {}
+
+    init(format: OutputFormat, output: String?) {
+        self.format = format
+        self.output = output
+    }
 
     func validate(allowing formats: [OutputFormat]) throws {
         guard formats.contains(format) else {

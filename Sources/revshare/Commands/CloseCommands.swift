@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import RevShareCore
+import RevShareDomain
+import RevShareReports
+import RevShareStore
+
+struct Close: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Close a period: post every partner's charges and issue the final statements (all or nothing).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The period to close, YYYY-MM.")
+    var period: Period
+
+    func run() throws {
+        let store = try database.openStore()
+        switch try PeriodClose.close(period, store: store) {
+        case .alreadyClosed:
+            print("\(period) is already closed; nothing to do")
+        case .closed(let statements):
+            print(CloseRenderer.text(period: period, statements: statements), terminator: "")
+        }
+    }
+}
+
+struct StatementCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statement",
+        abstract: "One partner's statement: final as issued for a closed period, a draft for an open one.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "The partner id.")
+    var partner: String
+    @Option(help: "The period, YYYY-MM.")
+    var period: Period
+
+    func run() throws {
+        let store = try database.openStore()
+        let found = try StatementQuery.statement(partnerID: partner, period: period, store: store)
+        try output.emit(StatementOutput.render(found, format: output.format))
+    }
+}
+
+struct Statements: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every partner's statement for a period, one file each in --output-dir.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The period, YYYY-MM.")
+    var period: Period
+    @Option(name: .customLong("output-dir"), help: "The directory to write into (created if needed).")
+    var outputDirectory: String
+    @Option(help: "text, json, csv or html.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let store = try database.openStore()
+        let found = try StatementQuery.statements(period: period, store: store)
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw Refusal(.databaseIO, "\(outputDirectory): cannot create the directory: \(error.localizedDescription)")
+        }
+        for statement in found {
+            let path = "\(outputDirectory)/\(statement.statement.statementID).\(format.fileExtension)"
+            try OutputOptions(format: format, output: path).emit(StatementOutput.render(statement, format: format))
+            print(path)
+        }
+    }
+}
+
+enum StatementOutput {
+    static func render(_ found: StatementQuery.Found, format: OutputFormat) -> String {
+        switch (format, found) {
+        case (.json, .final(let document, _)): document
+        case (.json, .draft(let statement)): StatementDocument.json(statement)
+        case (.csv, _): StatementRenderer.csv(found.statement)
+        case (.html, _): StatementRenderer.text(found.statement)
+        case (.text, _): StatementRenderer.text(found.statement)
+        }
+    }
+}
+
+extension OutputFormat {
+    var fileExtension: String { self == .text ? "txt" : rawValue }
+}
