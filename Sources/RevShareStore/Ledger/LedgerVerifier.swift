@@ -18,6 +18,15 @@ public struct VerificationReport: Sendable, Equatable {
     public let problems: [IntegrityProblem]
     public let problemCount: Int
     public var passed: Bool { problemCount == 0 }
+
+    /// This report with more problems found by checks outside the ledger tables.
+    public func adding(_ more: ProblemList) -> VerificationReport {
+        var all = ProblemList()
+        for problem in problems { all.add(problem.subject, problem.message) }
+        for problem in more.listed { all.add(problem.subject, problem.message) }
+        return VerificationReport(entriesChecked: entriesChecked, head: head, problems: all.listed,
+                                  problemCount: problemCount + more.count)
+    }
 }
 
 extension ReadContext {
@@ -90,11 +99,13 @@ extension ReadContext {
     }
 }
 
-struct ProblemList {
-    private(set) var listed: [IntegrityProblem] = []
-    private(set) var count = 0
+public struct ProblemList: Sendable {
+    public private(set) var listed: [IntegrityProblem] = []
+    public private(set) var count = 0
 
-    mutating func add(_ subject: String, _ message: String) {
+    public init() {}
+
+    public mutating func add(_ subject: String, _ message: String) {
         count += 1
         if listed.count < VerificationReport.maximumProblems {
             listed.append(IntegrityProblem(subject: subject, message: message))

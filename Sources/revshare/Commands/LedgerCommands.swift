@@ -1,5 +1,6 @@
 import ArgumentParser
 import RevShareCore
+import RevShareDomain
 import RevShareReports
 import RevShareStore
 
@@ -61,7 +62,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let store = try database.openStore()
-        let report = try store.read("verify the ledger") { try $0.verify() }
+        let report = try IntegrityCheck.run(store: store)
         try output.emit(output.format == .json ? VerifyRenderer.json(report) : VerifyRenderer.text(report))
         if !report.passed { throw ExitCode(1) }
     }

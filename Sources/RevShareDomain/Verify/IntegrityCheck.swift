@@ -1,0 +1,127 @@
+import RevShareCore
+import RevShareStore
+
+/// `revshare verify` (SPEC §5): the hash chain and ledger invariants, then the ledger held
+/// against what explains it — statements, payments and reports — so that a row changed behind
+/// the tool's back anywhere is named.
+public enum IntegrityCheck {
+    public static func run(store: Store) throws -> VerificationReport {
+        try store.read("verify the database") { try run($0) }
+    }
+
+    public static func run(_ reader: ReadContext) throws -> VerificationReport {
+        let ledger = try reader.verify()
+        var problems = ProblemList()
+        let charges = try ChargeIndex(reader.chargeEntries())
+        let statements = try reader.issuedStatements()
+        for statement in statements {
+            try check(statement, against: charges, reader, &problems)
+        }
+        check(charges, explainedBy: Set(statements.map(\.statementID)), &problems)
+        for mismatch in try reader.paymentMismatches() + reader.reportTotalMismatches() {
+            problems.add(mismatch.subject, mismatch.message)
+        }
+        try checkReceivables(statements, reader, &problems)
+        return ledger.adding(problems)
+    }
+
+    private static func check(_ issued: IssuedStatement, against charges: ChargeIndex, _ reader: ReadContext,
+                              _ problems: inout ProblemList) throws {
+        let subject = "statement \(issued.statementID)"
+        if EntryHash.sha256Hex(Array(issued.document.utf8)) != issued.documentSHA256 {
+            problems.add(subject, "its document does not match the SHA-256 recorded when it was issued")
+        }
+        if let document = try? StatementDocument.parse(issued.document) {
+            for (field, stored, inDocument) in [
+                ("opening_balance", issued.openingBalanceMinor, document.openingBalanceMinor),
+                ("share", issued.shareMinor, document.shareMinor),
+                ("minimum_true_up", issued.minimumTrueUpMinor, document.minimumTrueUpMinor),
+                ("adjustments", issued.adjustmentsMinor, document.adjustmentsMinor),
+                ("charges", issued.chargesMinor, document.chargesMinor),
+                ("payments", issued.paymentsMinor, document.paymentsMinor),
+                ("closing_balance", issued.closingBalanceMinor, document.closingBalanceMinor),
+            ] where stored != inDocument {
+                problems.add(subject, "stored \(field) \(stored) differs from its issued document (\(inDocument)) (minor units)")
+            }
+        } else {
+            problems.add(subject, "its document cannot be read back")
+        }
+        let partner = issued.partnerID, period = issued.period
+        for (field, stored, posted) in [
+            ("share", issued.shareMinor, charges.amount("share:\(partner):\(period)")),
+            ("minimum_true_up", issued.minimumTrueUpMinor, charges.amount("minimum-true-up:\(partner):\(period)")),
+            ("adjustments", issued.adjustmentsMinor, charges.adjustments(partner: partner, postedIn: period)),
+        ] where stored != posted {
+            problems.add(subject, "\(field) \(stored) differs from the ledger's \(posted) (minor units)")
+        }
+        guard let currency = Currency(code: issued.currency) else {
+            problems.add(subject, "unknown currency \(issued.currency)")
+            return
+        }
+        let receivable = Account.receivable(partner)
+        let opening = try period.previous.map { try reader.balance(of: receivable, currency: currency, asOf: $0.lastDay) } ?? 0
+        let closing = try reader.balance(of: receivable, currency: currency, asOf: period.lastDay)
+        if opening != issued.openingBalanceMinor {
+            problems.add(subject, "opening balance \(issued.openingBalanceMinor) differs from the ledger's \(opening) (minor units)")
+        }
+        if closing != issued.closingBalanceMinor {
+            problems.add(subject, "closing balance \(issued.closingBalanceMinor) differs from the ledger's receivable \(closing) on \(period.lastDay) (minor units)")
+        }
+    }
+
+    private static func check(_ charges: ChargeIndex, explainedBy statementIDs: Set<String>,
+                              _ problems: inout ProblemList) {
+        for entry in charges.entries where !statementIDs.contains(ChargeIndex.statementID(forKey: entry.key) ?? "") {
+            problems.add("entry \(entry.sequence)", "a \(entry.kind) entry (key \(entry.key)) that no issued statement explains")
+        }
+    }
+
+    /// receivable = charges − payments, per partner (SPEC §5).
+    private static func checkReceivables(_ statements: [IssuedStatement], _ reader: ReadContext,
+                                         _ problems: inout ProblemList) throws {
+        let payments = try reader.paymentTotals()
+        var charged: [String: Int64] = [:]
+        for statement in statements { charged[statement.partnerID, default: 0] += statement.chargesMinor }
+        for partner in try reader.partners() {
+            let balance = try reader.balance(of: .receivable(partner.id), currency: partner.currency, asOf: .endOfTime)
+            let expected = charged[partner.id, default: 0] - payments[partner.id, default: 0]
+            if balance != expected {
+                problems.add("account assets:receivable:\(partner.id)", "balance \(balance) differs from statement charges − payments = \(expected) (minor units)")
+            }
+        }
+    }
+}
+
+/// Charge entries by idempotency key (`share:P:YYYY-MM`, `minimum-true-up:…`,
+/// `adjustment:P:Q:in:YYYY-MM`) with the amount each posted to the receivable.
+struct ChargeIndex {
+    let entries: [(sequence: Int64, key: String, kind: String, receivableMinor: Int64)]
+    private let byKey: [String: Int64]
+
+    init(_ entries: [(sequence: Int64, key: String, kind: String, receivableMinor: Int64)]) {
+        self.entries = entries
+        byKey = Dictionary(entries.map { ($0.key, $0.receivableMinor) }, uniquingKeysWith: +)
+    }
+
+    func amount(_ key: String) -> Int64 { byKey[key] ?? 0 }
+
+    func adjustments(partner: String, postedIn period: Period) -> Int64 {
+        entries.filter { $0.key.hasPrefix("adjustment:\(partner):") && $0.key.hasSuffix(":in:\(period)") }
+            .reduce(0) { $0 + $1.receivableMinor }
+    }
+
+    /// The statement a charge key belongs to: `<partner>-<period it was posted in>`.
+    static func statementID(forKey key: String) -> String? {
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch parts.first {
+        case "share", "minimum-true-up": return parts.count == 3 ? "\(parts[1])-\(parts[2])" : nil
+        case "adjustment": return parts.count == 5 && parts[3] == "in" ? "\(parts[1])-\(parts[4])" : nil
+        default: return nil
+        }
+    }
+}
+
+extension CivilDate {
+    /// The last day revshare can represent: balances "as of forever".
+    static let endOfTime = CivilDate(year: 9999, month: 12, day: 31)!
+}
