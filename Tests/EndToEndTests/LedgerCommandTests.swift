@@ -106,15 +106,17 @@ struct LedgerCommandTests {
         #expect(verify.stdout.contains("currency USD: trial balance is 2250 minor units, not zero"))
     }
 
-    @Test("exit codes: bad usage 64, missing database 66", arguments: [
-        (["balance", "--as-of", "2025-02-30"], 64 as Int32),
+    static let exitCases: [([String], Int32)] = [
+        (["balance", "--as-of", "2025-02-30"], 64),
         (["balance", "--format", "xml"], 64),
         (["journal", "--period", "2025-13"], 64),
         (["no-such-command"], 64),
         (["balance", "--no-such-flag"], 64),
         (["verify"], 66),
         (["balance", "--as-of", "2025-01-31"], 66),
-    ])
+    ]
+
+    @Test("exit codes: bad usage 64, missing database 66", arguments: exitCases)
     func exitCodes(arguments: [String], status: Int32) throws {
         let directory = TemporaryDirectory("e2e-exit")
         defer { directory.remove() }
