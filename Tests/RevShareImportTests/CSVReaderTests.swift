@@ -38,7 +38,7 @@ private func parse(
     var parsed = Parsed()
     do {
         while try reader.next(into: &record) {
-            parsed.rows.append(Row(line: record.line, bytes: (0..<record.fieldCount).map { Array(record.bytes($0)) }))
+            parsed.rows.append(Row(line: record.line, bytes: (0..<record.fieldCount).map { i in record.withFieldBytes(i) { [UInt8]($0) } }))
         }
     } catch {
         parsed.error = error
@@ -156,8 +156,8 @@ private struct FailingSource: ByteSource {
         #expect(parse(input) == Parsed(rows: [
             Row(1, ["h1", "h2"]),
             Row(2, ["x\ny", "p\r\nq\r\n"]),
-            Row(5, ["last", "a\rb"]),
-            Row(6, ["end"]),
+            Row(6, ["last", "a\rb"]),
+            Row(7, ["end"]),
         ]))
     }
 
@@ -206,7 +206,14 @@ private struct FailingSource: ByteSource {
         #expect(record.field(1, equals: ""))
         #expect(record.field(2, equals: "caf\u{E9}"))
         #expect(record.field(0, equals: [0x61, 0x77, 0x73] as [UInt8]))
-        #expect(record.bytes(0) == Array("aws".utf8)[...])
+        #expect(record.bytes(0) == "aws")
+        #expect(record.bytes(0) == [0x61, 0x77, 0x73])
+        #expect(!(record.bytes(0) == "aw"))
+        #expect(record.bytes(1) == "")
+        #expect(record.bytes(2).string == "caf\u{E9}")
+        #expect(Array(record.bytes(2)) == [0x63, 0x61, 0x66, 0xC3, 0xA9])
+        #expect(record.bytes(0) == CSVRecord(line: 9, fields: ["aws"]).bytes(0))
+        #expect(Set([record.bytes(0), CSVRecord(line: 1, fields: ["x", "aws"]).bytes(1)]).count == 1)
         #expect(record.string(2) == "caf\u{E9}")
         let digitSum = record.withFieldBytes(3) { bytes in bytes.reduce(0) { $0 + Int($1 - 0x30) } }
         #expect(digitSum == 90)
@@ -227,12 +234,68 @@ private struct FailingSource: ByteSource {
         #expect(try !reader.next(into: &record))
     }
 
+    @Test func recordsAndFieldsAreValues() throws {
+        var reader = CSVReader(source: BytesByteSource("a,bb\nccc\n"))
+        var record = CSVRecord()
+        #expect(try reader.next(into: &record))
+        let copy = record
+        let field = record.bytes(1)
+        #expect(try reader.next(into: &record))
+        #expect(record.strings == ["ccc"])
+        #expect(record.line == 2)
+        #expect(copy.strings == ["a", "bb"])
+        #expect(copy.line == 1)
+        #expect(field == "bb")
+        #expect(copy == CSVRecord(line: 1, fields: ["a", "bb"]))
+        #expect(copy != CSVRecord(line: 2, fields: ["a", "bb"]))
+        #expect(copy != CSVRecord(line: 1, fields: ["a", "b", "b"]))
+        #expect(try !reader.next(into: &record))
+        #expect(record.fieldCount == 0)
+    }
+
+    @Test func limitsApplyToARecordReusedFromALargerRead() throws {
+        var record = CSVRecord()
+        var big = CSVReader(source: BytesByteSource([UInt8](repeating: 0x61, count: 100_000) + [0x2C, 0x62]))
+        #expect(try big.next(into: &record))
+        #expect(record.byteCount(0) == 100_000)
+        let limits = CSVLimits(maxFieldBytes: 100, maxRecordBytes: 6, maxFieldsPerRecord: 2)
+        var small = CSVReader(source: BytesByteSource("abc,def\nabc,defg\n"), limits: limits)
+        #expect(try small.next(into: &record))
+        #expect(record.strings == ["abc", "def"])
+        #expect(throws: CSVError(line: 2, kind: .recordTooLong(limit: 6))) { try small.next(into: &record) }
+    }
+
     @Test func recordBuiltFromFields() {
         let record = CSVRecord(line: 7, fields: ["a", "", "b\"c"])
         #expect(record.line == 7)
         #expect(record.fieldCount == 3)
         #expect(record.strings == ["a", "", "b\"c"])
         #expect(record.isEmpty(1))
+    }
+
+    /// Every byte value, at every alignment, next to every delimiter: exercises the word-at-a-time
+    /// scans (bytes with the high bit set, bytes one above or below a special byte).
+    @Test(arguments: [1, 7, 64, 256 * 1024])
+    func everyByteValueAtEveryAlignment(chunkSize: Int) {
+        let specials: Set<UInt8> = [0x2C, 0x22, 0x0D, 0x0A]
+        let plain = (0...255).map(UInt8.init).filter { !specials.contains($0) }
+        let all = (0...255).map(UInt8.init)
+        var input: [UInt8] = []
+        var expected: [Row] = []
+        for shift in 0..<9 {
+            let pad = [UInt8](repeating: 0x78, count: shift)
+            let unquoted = pad + plain
+            let quoted = pad + all + pad
+            input += unquoted + [0x2C, 0x22]
+            for byte in quoted {
+                if byte == 0x22 { input.append(0x22) }
+                input.append(byte)
+            }
+            input += [0x22, 0x2C] + pad + [0x0D, 0x0A]
+            // Each record spans two lines: `all` holds one LF, then the record's CR LF.
+            expected.append(Row(line: 1 + 2 * shift, bytes: [unquoted, quoted, pad]))
+        }
+        #expect(parse(input, chunkSize: chunkSize) == Parsed(rows: expected))
     }
 
     // MARK: - Chunk boundaries
@@ -350,7 +413,7 @@ private struct FailingSource: ByteSource {
         #expect(parse("\"ab\"\"c\",x\n", chunkSize: chunkSize, limits: limits) == Parsed(rows: [Row(1, ["ab\"c", "x"])]))
         #expect(parse("\"ab\"\"cd\"\n", chunkSize: chunkSize, limits: limits)
             == Parsed(error: CSVError(line: 1, kind: .fieldTooLong(column: 1, limit: 4))))
-        #expect(parse("\"abc\"\"\"\n", chunkSize: chunkSize, limits: limits)
+        #expect(parse("\"abcd\"\"\"\n", chunkSize: chunkSize, limits: limits)
             == Parsed(error: CSVError(line: 1, kind: .fieldTooLong(column: 1, limit: 4))))
         #expect(parse("\"a\nbcd\"\n", chunkSize: chunkSize, limits: limits)
             == Parsed(error: CSVError(line: 1, kind: .fieldTooLong(column: 1, limit: 4))))
@@ -453,7 +516,7 @@ private struct FailingSource: ByteSource {
             rows.append(record.strings)
         }
         #expect(rows == [["usage_date", "partner"], ["2025-01-03", "aws"]])
-        #expect(reader.bytesRead == 37)
+        #expect(reader.bytesRead == 39)
 
         #expect(throws: FileSourceError.self) { try FileByteSource(path: dir.appendingPathComponent("nope.csv").path) }
         do {
@@ -491,7 +554,7 @@ private struct FailingSource: ByteSource {
     }
 
     @Test func headerFromFile() throws {
-        var reader = CSVReader(source: BytesByteSource("\n\u{FF}name, id ,ID,id\n"))
+        var reader = CSVReader(source: BytesByteSource([0x0A, 0xFF] + Array("name, id ,ID,id\n".utf8)))
         var record = CSVRecord()
         #expect(try reader.next(into: &record))
         let header = CSVHeader(record)
@@ -514,6 +577,7 @@ private struct FailingSource: ByteSource {
         let alphabet: [[UInt8]] = [
             [0x61], [0x62], [0x30], [0x2C], [0x22], [0x0D], [0x0A], [0x20], [0x0D, 0x0A], [0xC3, 0xA9], [0xFF],
         ]
+        let specials: Set<UInt8> = [0x2C, 0x22, 0x0D, 0x0A]
         var totalRecords = 0
         for caseIndex in 0..<400 {
             var input: [UInt8] = Bool.random(using: &rng) ? [0xEF, 0xBB, 0xBF] : []
@@ -533,7 +597,7 @@ private struct FailingSource: ByteSource {
                 let recordLine = line
                 for (f, field) in fields.enumerated() {
                     if f > 0 { input.append(0x2C) }
-                    let special = field.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+                    let special = field.contains(where: specials.contains)
                     let lonelyEmpty = fieldCount == 1 && field.isEmpty
                     if special || lonelyEmpty || Int.random(in: 0..<4, using: &rng) == 0 {
                         input.append(0x22)

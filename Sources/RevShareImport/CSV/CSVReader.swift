@@ -51,8 +51,10 @@ public struct CSVReader<Source: ByteSource>: ~Copyable {
     /// Total bytes read from the source so far (a BOM included): for progress reporting.
     public var bytesRead: Int { tokenizer.bytesRead }
 
-    /// Reads the next record into `record` (replacing its content, reusing its storage).
-    /// Returns `false` at the end of input, and after an error.
+    /// Reads the next record into `record`, replacing its content and reusing its storage (fresh
+    /// storage only if a copy of the record or a `CSVField` from it is still alive). Returns
+    /// `false` at the end of input and after an error; then, and on a throw, `record` is left with
+    /// no fields.
     public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         try tokenizer.next(into: &record, source: &source)
     }
@@ -88,9 +90,23 @@ internal struct CSVTokenizer: ~Copyable {
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D
     private static let quote: UInt8 = 0x22
+    private static let commas: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
+    private static let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    private static let crs: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+    private static let quotes: UInt64 = 0x2222_2222_2222_2222
+
+    /// High bit set in each byte of `word` equal to the byte repeated in `pattern`. Exact up to and
+    /// including the lowest match (a borrow can only flag bytes above it), which is all the scans
+    /// use: on a little-endian load, the lowest set bit is the first matching byte.
+    @inline(__always)
+    private static func matches(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
 
     let limits: CSVLimits
     private let maxFieldBytes: Int
+    private let maxRecordBytes: Int
     private let maxFields: Int
 
     /// Input chunk: bytes `pos..<end` are unread.
@@ -99,13 +115,6 @@ internal struct CSVTokenizer: ~Copyable {
     private let readSize: Int
     private var pos = 0
     private var end = 0
-
-    /// Unescaped content of the record being built; grows by doubling up to `maxRecordBytes`.
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity: Int
-    /// End offsets of the fields of the record being built; grows up to `maxFieldsPerRecord`.
-    private var ends: UnsafeMutablePointer<Int>
-    private var endsCapacity: Int
 
     private var started = false
     private var sourceExhausted = false
@@ -118,23 +127,21 @@ internal struct CSVTokenizer: ~Copyable {
         precondition(chunkSize > 0, "chunkSize must be positive")
         self.limits = limits
         self.maxFieldBytes = limits.maxFieldBytes
+        self.maxRecordBytes = limits.maxRecordBytes
         self.maxFields = limits.maxFieldsPerRecord
         self.readSize = chunkSize
         self.bufferCapacity = max(chunkSize, 4)  // room to look at a whole BOM
         self.buffer = .allocate(capacity: bufferCapacity)
-        self.scratchCapacity = min(limits.maxRecordBytes, 64 * 1024)
-        self.scratch = .allocate(capacity: scratchCapacity)
-        self.endsCapacity = min(limits.maxFieldsPerRecord, 64)
-        self.ends = .allocate(capacity: endsCapacity)
     }
 
     deinit {
         buffer.deallocate()
-        scratch.deallocate()
-        ends.deallocate()
     }
 
     mutating func next<S: ByteSource>(into record: inout CSVRecord, source: inout S) throws(CSVError) -> Bool {
+        // The unescaped bytes and field ends go straight into the record's own storage. Its
+        // pointers and capacities live in locals while parsing and are reloaded after a growth.
+        let st = record.prepareForWriting()
         if finished { return false }
         if !started {
             started = true
@@ -142,7 +149,6 @@ internal struct CSVTokenizer: ~Copyable {
         }
 
         let p = buffer
-        var s = scratch
         var i = pos
         var e = end
         var ln = line
@@ -151,11 +157,16 @@ internal struct CSVTokenizer: ~Copyable {
             line = ln
         }
 
+        var s = st.bytes
+        var room = min(st.byteCapacity, maxRecordBytes)  // content bytes storable without a check
+        var ends = st.ends
+        var endsRoom = min(st.endsCapacity, maxFields)   // field ends storable without a check
+
         var state = State.recordStart
         var recordLine = ln
         var quoteLine = ln
-        var o = 0           // content bytes of this record so far (in `scratch`)
-        var fieldStart = 0  // where the current field's content starts in `scratch`
+        var o = 0           // content bytes of this record so far
+        var fieldStart = 0  // where the current field's content starts
         var nf = 0          // completed fields
 
         while true {
@@ -175,13 +186,22 @@ internal struct CSVTokenizer: ~Copyable {
                     case .quoted:
                         throw fail(.unterminatedQuote(openedOnLine: quoteLine), line: recordLine)
                     case .fieldStart, .unquoted, .afterQuote:
-                        try endField(&nf, o, recordLine: recordLine)
-                        record.assign(line: recordLine, bytes: s, count: o, ends: ends, fieldCount: nf)
+                        if nf == endsRoom {
+                            try growEnds(st, nf, recordLine: recordLine)
+                            ends = st.ends
+                        }
+                        ends[nf] = o
+                        st.line = recordLine
+                        st.byteCount = o
+                        st.fieldCount = nf &+ 1
                         return true
                     }
                 }
             }
 
+            // Cases that end a field `break` out of the switch with the delimiter (`,`, LF or CR)
+            // in `delimiter`, at `p[i]`; all others `continue`, `return` or `throw`.
+            let delimiter: UInt8
             switch state {
             case .recordStart:
                 let b = p[i]
@@ -210,8 +230,25 @@ internal struct CSVTokenizer: ~Copyable {
                 fallthrough
 
             case .unquoted:
-                let room = available(o, fieldStart)
-                let stop = e &- i <= room ? e : i &+ room
+                let free = min(maxFieldBytes &- (o &- fieldStart), room &- o)
+                let stop = e &- i <= free ? e : i &+ free
+                #if _endian(little)
+                // Eight bytes at a time: copy the word, then find the first special byte in it.
+                while stop &- i >= 8 {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(s + o).storeBytes(of: word, as: UInt64.self)
+                    let found = Self.matches(word, Self.commas) | Self.matches(word, Self.lfs)
+                        | Self.matches(word, Self.crs) | Self.matches(word, Self.quotes)
+                    if found != 0 {
+                        let k = found.trailingZeroBitCount &>> 3
+                        i &+= k
+                        o &+= k
+                        break
+                    }
+                    i &+= 8
+                    o &+= 8
+                }
+                #endif
                 while i < stop {
                     let b = p[i]
                     if b <= Self.comma && (b == Self.comma || b == Self.lf || b == Self.cr || b == Self.quote) {
@@ -223,31 +260,36 @@ internal struct CSVTokenizer: ~Copyable {
                 }
                 if i == e { continue }
                 let b = p[i]
-                if b == Self.comma {
-                    try endField(&nf, o, recordLine: recordLine)
-                    fieldStart = o
-                    i &+= 1
-                    state = .fieldStart
-                } else if b == Self.lf {
-                    try endField(&nf, o, recordLine: recordLine)
-                    i &+= 1
-                    ln &+= 1
-                    record.assign(line: recordLine, bytes: s, count: o, ends: ends, fieldCount: nf)
-                    return true
-                } else if b == Self.cr {
-                    try endField(&nf, o, recordLine: recordLine)
-                    i &+= 1
-                    state = .recordCR
+                if b == Self.comma || b == Self.lf || b == Self.cr {
+                    delimiter = b
                 } else if b == Self.quote {
                     throw fail(.strayQuote(column: nf &+ 1), line: recordLine)
                 } else {
-                    try makeRoom(o, fieldStart, column: nf &+ 1, recordLine: recordLine)
-                    s = scratch
+                    try makeRoom(st, o, fieldStart, column: nf &+ 1, recordLine: recordLine)
+                    s = st.bytes
+                    room = min(st.byteCapacity, maxRecordBytes)
+                    continue
                 }
 
             case .quoted:
-                let room = available(o, fieldStart)
-                let stop = e &- i <= room ? e : i &+ room
+                let free = min(maxFieldBytes &- (o &- fieldStart), room &- o)
+                let stop = e &- i <= free ? e : i &+ free
+                #if _endian(little)
+                // Eight bytes at a time up to the first quote or LF (LFs are counted below).
+                while stop &- i >= 8 {
+                    let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(s + o).storeBytes(of: word, as: UInt64.self)
+                    let found = Self.matches(word, Self.quotes) | Self.matches(word, Self.lfs)
+                    if found != 0 {
+                        let k = found.trailingZeroBitCount &>> 3
+                        i &+= k
+                        o &+= k
+                        break
+                    }
+                    i &+= 8
+                    o &+= 8
+                }
+                #endif
                 while i < stop {
                     let b = p[i]
                     if b <= Self.quote {
@@ -263,36 +305,28 @@ internal struct CSVTokenizer: ~Copyable {
                     i &+= 1
                     state = .afterQuote
                 } else {
-                    try makeRoom(o, fieldStart, column: nf &+ 1, recordLine: recordLine)
-                    s = scratch
+                    try makeRoom(st, o, fieldStart, column: nf &+ 1, recordLine: recordLine)
+                    s = st.bytes
+                    room = min(st.byteCapacity, maxRecordBytes)
                 }
+                continue
 
             case .afterQuote:
                 let b = p[i]
                 if b == Self.quote {
-                    if available(o, fieldStart) == 0 {
-                        try makeRoom(o, fieldStart, column: nf &+ 1, recordLine: recordLine)
-                        s = scratch
+                    if maxFieldBytes &- (o &- fieldStart) <= 0 || room &- o <= 0 {
+                        try makeRoom(st, o, fieldStart, column: nf &+ 1, recordLine: recordLine)
+                        s = st.bytes
+                        room = min(st.byteCapacity, maxRecordBytes)
                     }
                     s[o] = Self.quote
                     o &+= 1
                     i &+= 1
                     state = .quoted
-                } else if b == Self.comma {
-                    try endField(&nf, o, recordLine: recordLine)
-                    fieldStart = o
-                    i &+= 1
-                    state = .fieldStart
-                } else if b == Self.lf {
-                    try endField(&nf, o, recordLine: recordLine)
-                    i &+= 1
-                    ln &+= 1
-                    record.assign(line: recordLine, bytes: s, count: o, ends: ends, fieldCount: nf)
-                    return true
-                } else if b == Self.cr {
-                    try endField(&nf, o, recordLine: recordLine)
-                    i &+= 1
-                    state = .recordCR
+                    continue
+                }
+                if b == Self.comma || b == Self.lf || b == Self.cr {
+                    delimiter = b
                 } else {
                     throw fail(.strayQuote(column: nf &+ 1), line: recordLine)
                 }
@@ -301,7 +335,9 @@ internal struct CSVTokenizer: ~Copyable {
                 if p[i] == Self.lf {
                     i &+= 1
                     ln &+= 1
-                    record.assign(line: recordLine, bytes: s, count: o, ends: ends, fieldCount: nf)
+                    st.line = recordLine
+                    st.byteCount = o
+                    st.fieldCount = nf
                     return true
                 }
                 throw fail(.bareCarriageReturn, line: recordLine)
@@ -315,53 +351,52 @@ internal struct CSVTokenizer: ~Copyable {
                 }
                 throw fail(.bareCarriageReturn, line: ln)
             }
+
+            // End of field.
+            if nf == endsRoom {
+                try growEnds(st, nf, recordLine: recordLine)
+                ends = st.ends
+                endsRoom = min(st.endsCapacity, maxFields)
+            }
+            ends[nf] = o
+            nf &+= 1
+            i &+= 1
+            if delimiter == Self.comma {
+                fieldStart = o
+                state = .fieldStart
+            } else if delimiter == Self.lf {
+                ln &+= 1
+                st.line = recordLine
+                st.byteCount = o
+                st.fieldCount = nf
+                return true
+            } else {
+                state = .recordCR
+            }
         }
     }
 
-    /// Content bytes the current field may still take without a check: bounded by the field
-    /// limit and by the scratch capacity (itself at most the record limit).
-    @inline(__always)
-    private func available(_ o: Int, _ fieldStart: Int) -> Int {
-        min(maxFieldBytes &- (o &- fieldStart), scratchCapacity &- o)
-    }
-
-    /// The field reached a limit or the scratch buffer is full: throw, or grow the buffer.
+    /// The field reached a limit or the record's buffer is full: throw, or grow the buffer.
     @inline(never)
-    private mutating func makeRoom(_ o: Int, _ fieldStart: Int, column: Int, recordLine: Int) throws(CSVError) {
+    private mutating func makeRoom(
+        _ st: CSVRecord.Storage, _ o: Int, _ fieldStart: Int, column: Int, recordLine: Int
+    ) throws(CSVError) {
         if o - fieldStart >= maxFieldBytes {
             throw fail(.fieldTooLong(column: column, limit: maxFieldBytes), line: recordLine)
         }
-        if o >= limits.maxRecordBytes {
-            throw fail(.recordTooLong(limit: limits.maxRecordBytes), line: recordLine)
+        if o >= maxRecordBytes {
+            throw fail(.recordTooLong(limit: maxRecordBytes), line: recordLine)
         }
-        let capacity = min(scratchCapacity * 2, limits.maxRecordBytes)
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: scratch, count: o)
-        scratch.deallocate()
-        scratch = grown
-        scratchCapacity = capacity
+        st.growBytes(to: min(max(st.byteCapacity * 2, 1024), maxRecordBytes), keeping: o)
     }
 
-    @inline(__always)
-    private mutating func endField(_ nf: inout Int, _ o: Int, recordLine: Int) throws(CSVError) {
-        if nf == endsCapacity {
-            try growEnds(nf, recordLine: recordLine)
-        }
-        ends[nf] = o
-        nf &+= 1
-    }
-
+    /// The record holds as many field ends as its buffer (or the limit) allows: throw, or grow.
     @inline(never)
-    private mutating func growEnds(_ nf: Int, recordLine: Int) throws(CSVError) {
+    private mutating func growEnds(_ st: CSVRecord.Storage, _ nf: Int, recordLine: Int) throws(CSVError) {
         if nf >= maxFields {
             throw fail(.tooManyFields(limit: maxFields), line: recordLine)
         }
-        let capacity = min(endsCapacity * 2, maxFields)
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-        grown.update(from: ends, count: nf)
-        ends.deallocate()
-        ends = grown
-        endsCapacity = capacity
+        st.growEnds(to: min(max(st.endsCapacity * 2, 16), maxFields), keeping: nf)
     }
 
     /// Marks the reader finished and builds the error.
