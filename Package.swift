@@ -33,6 +33,7 @@ let package = Package(
                 .embedInCode("0002_agreements.sql"),
                 .embedInCode("0003_imports.sql"),
                 .embedInCode("0004_close.sql"),
+                .embedInCode("0005_reconcile.sql"),
             ],
             swiftSettings: strict),
         .target(

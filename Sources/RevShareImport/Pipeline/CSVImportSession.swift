@@ -54,25 +54,25 @@ final class CSVImportSession {
         if !errors.isEmpty { finished = true }
     }
 
-    /// Advances to the next data record; false at the end or after a syntax error.
+    /// Advances to the next well-formed data record; false at the end or after a syntax error.
+    /// A record with the wrong number of fields is an error and is skipped.
     func nextRecord() -> Bool {
-        guard !finished else { return false }
-        do {
-            guard try reader.next(into: &record) else {
+        while !finished {
+            do {
+                guard try reader.next(into: &record) else {
+                    finished = true
+                    return false
+                }
+            } catch {
+                add(error)
                 finished = true
                 return false
             }
-        } catch {
-            add(error)
-            finished = true
-            return false
+            dataRows += 1
+            if record.fieldCount == headerCount { return true }
+            self.error(column: "record", "has \(record.fieldCount) fields but the header has \(headerCount)")
         }
-        dataRows += 1
-        if record.fieldCount != headerCount {
-            error(column: "record", "has \(record.fieldCount) fields but the header has \(headerCount)")
-            return nextRecord()
-        }
-        return true
+        return false
     }
 
     var line: Int { record.line }
