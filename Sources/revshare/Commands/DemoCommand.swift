@@ -3,6 +3,7 @@ import Foundation
 import RevShareCore
 import RevShareDomain
 import RevShareImport
+import RevShareReconcile
 import RevShareReports
 import RevShareStore
 
@@ -16,7 +17,7 @@ struct Demo: ParsableCommand {
             Loads Samples/agreements.yaml, imports every usage file, the payments and the meter, \
             closes each period with usage in order (importing Samples/restatements/ with --restate \
             after the period they restate is closed), then prints one statement, the statements \
-            issued per period and the ledger check. Samples/ is looked for in the current directory, \
+            issued per period and the reconciliation of each closed period as of 2025-06-30. Samples/ is looked for in the current directory, \
             the executable's directory and every directory above them (exit 66 when not found). \
             The database is DIR/revshare.sqlite; DIR defaults to a new temporary directory and must \
             not already hold a revshare.sqlite.
@@ -39,7 +40,7 @@ struct Demo: ParsableCommand {
         print("")
         try run.printStatement()
         try run.printSummary()
-        let verified = try run.printLedgerCheck()
+        let verified = try run.printReconciliation()
         run.printTryNext(databasePath: databasePath, directory: directory)
         if !verified { throw ExitCode(1) }
     }
@@ -256,13 +257,24 @@ struct DemoRun {
         print(table.rendered(indent: "  "))
     }
 
-    /// Reconciliation is not in this build yet: the ledger check stands in for it.
-    func printLedgerCheck() throws -> Bool {
-        print("LEDGER CHECK")
-        let report = try store.read("verify the ledger") { try $0.verify() }
-        print("  " + VerifyRenderer.text(report).replacingOccurrences(of: "\n  ", with: "\n    "), terminator: "")
-        print("  (reconciliation of reports, meter, agreements and payments comes with `revshare reconcile`)\n")
-        return report.passed
+    /// The day the demo reconciles as of: after every sample statement's due date, so the
+    /// planted payment discrepancies show (Samples/README.md lists them for this date).
+    static let reconcileAsOf = CivilDate(year: 2025, month: 6, day: 30)!
+
+    /// Reconciles every closed period and prints what it finds; false when verify fails.
+    func printReconciliation() throws -> Bool {
+        print("RECONCILIATION as of \(Self.reconcileAsOf) (revshare reconcile --period P --as-of \(Self.reconcileAsOf))")
+        var integrityHolds = true
+        for close in closes {
+            let report = try Reconciler.reconcile(period: close.period, asOf: Self.reconcileAsOf, store: store)
+            integrityHolds = integrityHolds && !report.listed.contains { $0.discrepancy.kind == .ledgerIntegrity }
+            let body = ReconcileRenderer.text(report).split(separator: "\n").dropFirst()
+            print("  \(close.period):")
+            print(body.map { "  " + $0 }.joined(separator: "\n") + "\n")
+        }
+        let verification = try IntegrityCheck.run(store: store)
+        print(VerifyRenderer.text(verification))
+        return integrityHolds && verification.passed
     }
 
     func printTryNext(databasePath: String, directory: String) {
@@ -278,7 +290,7 @@ struct DemoRun {
             ("statements", "statements --period \(lastPeriod) --output-dir \(Self.shellQuoted((directory as NSString).appendingPathComponent("statements")))"),
             ("partners", "partners"),
             ("periods", "periods"),
-            ("reconcile", "reconcile --period \(period) --as-of \(asOf)"),
+            ("reconcile", "reconcile --period \(period) --as-of \(asOf) --format json"),
             ("audit", "audit --period \(period) --as-of \(asOf)"),
             ("balance", "balance --as-of \(asOf)"),
             ("journal", "journal --period \(period)"),
