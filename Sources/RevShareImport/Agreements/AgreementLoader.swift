@@ -1,0 +1,197 @@
+import RevShareCore
+import RevShareStore
+
+/// What one `agreements load` did.
+public struct AgreementLoadSummary: Sendable, Equatable {
+    /// The path as given, or `<stdin>`.
+    public let fileName: String
+    /// SHA-256 of the exact bytes loaded, lowercase hex.
+    public let sha256: String
+    /// Partners and agreements the file holds (the full desired state).
+    public let partnerCount: Int
+    public let agreementCount: Int
+    /// What changed in the database; empty when the file matched what was stored.
+    public let diff: AgreementSetDiff
+    /// The `agreement_load` row recording this load.
+    public let loadID: Int64
+
+    public init(fileName: String, sha256: String, partnerCount: Int, agreementCount: Int, diff: AgreementSetDiff, loadID: Int64) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.partnerCount = partnerCount
+        self.agreementCount = agreementCount
+        self.diff = diff
+        self.loadID = loadID
+    }
+
+    public var changed: Bool { !diff.isEmpty }
+}
+
+/// `agreements load` (SPEC §3.1, §9): the file is the full desired state of partners and
+/// agreements. It is parsed and validated whole, compared after parsing with what is stored,
+/// checked against the closed periods, applied, and recorded in `agreement_load`, all in one
+/// IMMEDIATE transaction. A refused load writes nothing, not even its record.
+public enum AgreementLoader {
+    /// Reads `path` (`-` for standard input) and loads it.
+    public static func load(path: String, into store: Store) throws -> AgreementLoadSummary {
+        let input = try AgreementInput.read(path)
+        return try load(input.bytes, fileName: input.fileName, into: store)
+    }
+
+    /// Loads the bytes of an agreements file; `fileName` names it in messages and in the record.
+    public static func load(_ bytes: [UInt8], fileName: String, into store: Store) throws -> AgreementLoadSummary {
+        let partners = try AgreementsParser.parse(bytes, fileName: fileName)
+        let sha256 = EntryHash.sha256Hex(bytes)
+        let canonical = AgreementCanonical.text(partners)
+        return try store.write("load agreements from \(fileName)") { context in
+            let reader = context.reader
+            let current = try reader.partners()
+            let diff = AgreementSetDiff(from: current, to: partners)
+            let closed = try reader.closedPeriodRange()
+            let desiredByID = Dictionary(partners.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let currencyChanged = current.filter { old in
+                desiredByID[old.id].map { $0.currency != old.currency } ?? false
+            }.map(\.id)
+            var references: [String: PartnerReferences] = [:]
+            for id in diff.removedPartners + currencyChanged {
+                references[id] = try reader.partnerReferences(id: id)
+            }
+            let problems = AgreementChangeRules.problems(current: current, desired: partners, closed: closed,
+                                                         references: references)
+            guard problems.isEmpty else { throw AgreementLoadRefusal(file: fileName, problems: problems) }
+            if !diff.isEmpty { try context.replaceAgreements(with: partners) }
+            let loadID = try context.recordAgreementLoad(fileName: fileName, sha256: sha256, changed: !diff.isEmpty,
+                                                         canonical: canonical)
+            return AgreementLoadSummary(fileName: fileName, sha256: sha256, partnerCount: partners.count,
+                                        agreementCount: partners.reduce(0) { $0 + $1.agreements.count },
+                                        diff: diff, loadID: loadID)
+        }
+    }
+}
+
+/// The business rules on changing agreements (SPEC §3.1, §9), as a pure function.
+///
+/// An agreement governs the periods from its `effective_from` up to the month before the
+/// partner's next agreement. Closed periods are contiguous, `closed.lowerBound` through
+/// `closed.upperBound`. Refused:
+/// - changing or removing an agreement that governs a closed period, or making another
+///   agreement govern a closed period in its place;
+/// - adding an agreement, or changing one, whose `effective_from` is on or before the latest
+///   closed period (it would change what governs a closed period);
+/// - removing a partner whose agreements govern a closed period, or that imported usage,
+///   meter data or payments refer to;
+/// - changing the currency of a partner whose agreements govern a closed period, or whose
+///   imported usage or payments were recorded in the old currency.
+/// Names, payment terms and anything governing only open periods may change freely.
+public enum AgreementChangeRules {
+    /// One sentence per refused change (without the file name), in partner order; empty when
+    /// the change is allowed. `references` holds the imported records of the partners that
+    /// are removed or change currency (missing entries count as none).
+    public static func problems(current: [Partner], desired: [Partner], closed: ClosedRange<Period>?,
+                                references: [String: PartnerReferences]) -> [String] {
+        var problems: [String] = []
+        let desiredByID = Dictionary(desired.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let currentAgreements = Dictionary(current.flatMap(\.agreements).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var reported = Set<String>()
+        let later = closed.flatMap { $0.upperBound.next.map { "\($0) or later" } } ?? "a later period"
+
+        for old in current.sorted(by: { $0.id < $1.id }) {
+            let governed = closed.map { governedClosedPeriods(of: old, closed: $0) } ?? []
+            let refs = references[old.id].flatMap { $0.isEmpty ? nil : $0 }
+            guard let new = desiredByID[old.id] else {
+                if let first = governed.first {
+                    problems.append("partner \(old.id): removing it is refused: its agreement \(first.agreement.id) governs \(describe(first.periods)); keep the partner and its agreements in the file as they were loaded")
+                    reported.formUnion(governed.map(\.agreement.id))
+                } else if let refs {
+                    problems.append("partner \(old.id): removing it is refused: \(refs.description) refer to it; keep it in the file")
+                }
+                continue
+            }
+            if new.currency != old.currency {
+                if let first = governed.first {
+                    problems.append("partner \(old.id): changing its currency from \(old.currency.code) to \(new.currency.code) is refused: its agreement \(first.agreement.id) governs \(describe(first.periods))")
+                } else if let refs {
+                    problems.append("partner \(old.id): changing its currency from \(old.currency.code) to \(new.currency.code) is refused: \(refs.description) recorded in \(old.currency.code) refer to it")
+                }
+            }
+            for (agreement, periods) in governed {
+                reported.insert(agreement.id)
+                let subject = "partner \(old.id), agreement \(agreement.id)"
+                guard let replacement = new.agreements.first(where: { $0.id == agreement.id }) else {
+                    problems.append("\(subject): removing it is refused: it governs \(describe(periods)); keep it in the file as it was loaded")
+                    continue
+                }
+                guard sameTerms(agreement, in: old.currency, replacement, in: new.currency) else {
+                    problems.append("\(subject): changing it is refused: it governs \(describe(periods)); restore it as it was loaded, and put new terms in a new agreement effective from \(later)")
+                    continue
+                }
+                if let period = periodsList(periods).first(where: { new.agreement(for: $0)?.id != agreement.id }),
+                   let taker = new.agreement(for: period), !reported.contains(taker.id) {
+                    reported.insert(taker.id)
+                    problems.append("partner \(old.id), agreement \(taker.id): refused: effective_from \(taker.effectiveFrom) would make it govern closed period \(period) in place of agreement \(agreement.id); an agreement added or changed now must start in \(later)")
+                }
+            }
+        }
+
+        guard let closed else { return problems }
+        for partner in desired.sorted(by: { $0.id < $1.id }) {
+            for agreement in partner.agreements where agreement.effectiveFrom <= closed.upperBound && !reported.contains(agreement.id) {
+                let before = currentAgreements[agreement.id]
+                guard before != agreement else { continue }
+                reported.insert(agreement.id)
+                let action = before == nil ? "adding it" : "changing it"
+                problems.append("partner \(partner.id), agreement \(agreement.id): \(action) is refused: its effective_from \(agreement.effectiveFrom) is on or before the latest closed period \(closed.upperBound); an agreement added or changed now must start in \(later)")
+            }
+        }
+        return problems
+    }
+
+    /// Each of `partner`'s agreements that governs a closed period, with those periods.
+    public static func governedClosedPeriods(of partner: Partner, closed: ClosedRange<Period>)
+        -> [(agreement: Agreement, periods: ClosedRange<Period>)]
+    {
+        partner.agreements.compactMap { agreement in
+            let range = partner.governedRange(of: agreement)
+            let from = max(range.from, closed.lowerBound)
+            let through = min(range.through ?? closed.upperBound, closed.upperBound)
+            return from <= through ? (agreement, from...through) : nil
+        }
+    }
+
+    /// Whether two versions of an agreement hold the same terms, each minimum read in its own
+    /// partner's currency: a currency change alone is reported once, as such.
+    static func sameTerms(_ before: Agreement, in beforeCurrency: Currency, _ after: Agreement, in afterCurrency: Currency) -> Bool {
+        guard beforeCurrency != afterCurrency else { return before == after }
+        switch (before.minimumMonthlyMinor, after.minimumMonthlyMinor) {
+        case (nil, nil):
+            break
+        case (let old?, let new?):
+            guard Int128(old) * Int128(afterCurrency.minorUnitsPerUnit) == Int128(new) * Int128(beforeCurrency.minorUnitsPerUnit) else {
+                return false
+            }
+        default:
+            return false
+        }
+        let comparable = Agreement(id: after.id, partnerID: after.partnerID, effectiveFrom: after.effectiveFrom, basis: after.basis,
+                                   tiers: after.tiers, prices: after.prices, defaultPrice: after.defaultPrice,
+                                   minimumMonthlyMinor: before.minimumMonthlyMinor, tolerance: after.tolerance,
+                                   listPrices: after.listPrices)
+        return comparable == before
+    }
+
+    private static func describe(_ periods: ClosedRange<Period>) -> String {
+        periods.lowerBound == periods.upperBound
+            ? "closed period \(periods.lowerBound)"
+            : "closed periods \(periods.lowerBound) through \(periods.upperBound)"
+    }
+
+    private static func periodsList(_ periods: ClosedRange<Period>) -> [Period] {
+        var list: [Period] = []
+        var period: Period? = periods.lowerBound
+        while let current = period, current <= periods.upperBound {
+            list.append(current)
+            period = current.next
+        }
+        return list
+    }
+}

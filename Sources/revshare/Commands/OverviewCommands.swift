@@ -1,0 +1,44 @@
+import ArgumentParser
+import RevShareCore
+import RevShareReports
+import RevShareStore
+
+struct Periods: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Each period with usage or closed: open or closed, the partners that reported, rows and revenue.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws { try output.validate(allowing: [.text, .json]) }
+
+    func run() throws {
+        let store = try database.openStore()
+        let periods = try store.read("read the periods") { try $0.periodOverview() }
+        try output.emit(output.format == .json ? PeriodsRenderer.json(periods) : PeriodsRenderer.text(periods))
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export the books to another tool.", subcommands: [ExportHledger.self])
+}
+
+struct ExportHledger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hledger",
+        abstract: "Every journal entry in hledger/ledger-cli syntax; `hledger -f FILE bal` agrees with `revshare balance`.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let store = try database.openStore()
+        var journal = ""
+        try store.read("read the journal") { reader in
+            try reader.forEachEntry { journal += JournalRenderer.hledger([$0]) }
+        }
+        try OutputOptions(format: .text, output: output).emit(journal)
+    }
+}
