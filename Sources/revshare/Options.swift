@@ -15,8 +15,16 @@ struct DatabaseOptions: ParsableArguments {
         return "revshare.sqlite"
     }
 
+    /// How long a writer waits for another process's write lock: `$REVSHARE_BUSY_TIMEOUT_SECONDS`
+    /// (whole seconds, 0…3600), else 30 s.
+    var busyTimeoutSeconds: Double {
+        guard let text = ProcessInfo.processInfo.environment["REVSHARE_BUSY_TIMEOUT_SECONDS"],
+              let seconds = Int(text), (0...3600).contains(seconds) else { return Store.defaultBusyTimeoutSeconds }
+        return Double(seconds)
+    }
+
     func openStore(create: Bool = false) throws -> Store {
-        try Store.open(path: path, create: create)
+        try Store.open(path: path, create: create, busyTimeoutSeconds: busyTimeoutSeconds)
     }
 }
 

@@ -23,7 +23,8 @@ public struct Posting: Hashable, Sendable {
 public struct EntryDraft: Hashable, Sendable {
     public static let maximumPostings = 1000
     public static let maximumDescriptionLength = 1000
-    public static let maximumKeyLength = 200
+    /// Room for a 200-byte payment id behind its `payment:` prefix.
+    public static let maximumKeyLength = 256
 
     public let date: CivilDate
     public let kind: EntryKind

@@ -61,8 +61,11 @@ struct PaymentsBatch: ImportBatch {
     }
 
     private mutating func parsePaymentID(_ session: CSVImportSession) -> String? {
-        guard session.parse("payment_id", { FieldRules.text($0, required: true, maximumCharacters: Self.maximumIDBytes) }) != nil
-        else { return nil }
+        guard session.parse("payment_id", { bytes in
+            bytes.count > Self.maximumIDBytes
+                ? .failure(FieldProblem("is \(bytes.count) bytes long; a payment id has at most \(Self.maximumIDBytes) bytes"))
+                : FieldRules.text(bytes, required: true, maximumCharacters: Self.maximumIDBytes)
+        }) != nil else { return nil }
         let id = session.withField("payment_id") { String(decoding: $0, as: UTF8.self) }
         if let earlier = lineOfID[id] {
             session.error(column: "payment_id", "duplicate of line \(earlier)")

@@ -41,7 +41,9 @@ final class CSVImportSession {
         }
         let names = found ? CSVHeader(header) : CSVHeader(line: 1, names: [])
         headerCount = names.count
-        for duplicate in names.duplicates {
+        // A known column twice is ambiguous; an unknown one twice is ignored like any unknown column.
+        let known = Set(columns.required + columns.optional)
+        for duplicate in names.duplicates where known.contains(CSVHeader.key(duplicate.name)) {
             self.error(line: 1, column: duplicate.name, duplicate.message)
         }
         for name in columns.required + columns.optional {
