@@ -79,7 +79,10 @@ let package = Package(
             dependencies: ["RevShareStore", "RevShareSchema", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RevShareImportTests", dependencies: ["RevShareImport", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RevShareDomainTests", dependencies: ["RevShareDomain", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "RevShareDomainTests",
+            dependencies: ["RevShareDomain", "RevShareImport", "RevShareStore", "RevShareReconcile", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )
