@@ -147,7 +147,7 @@ struct ImportCommandTests {
         let imported = try RevShareExecutable.run(["import", "usage", "-"], in: directory.path, stdin: Data(good.utf8))
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.hasPrefix("imported usage from <stdin> (sha256 "))
-        #expect(imported.stdout.contains("…): 1 rows, 1 partner, 1 period\n"))
+        #expect(imported.stdout.contains("…): 1 row, 1 partner, 1 period\n"))
         #expect(try Self.sqlite(directory, "SELECT file_name, row_count FROM import_file ORDER BY id") == "usage.csv|3\n<stdin>|1")
 
         // A restatement from stdin is refused, naming the report and the file it came from.
@@ -165,11 +165,11 @@ struct ImportCommandTests {
         ("payments", "payment_id,partner,received_on,amount,currency\nP-1,aws,2025-01-10,1.001,USD\n",
          #"<stdin>:2: amount: "1.001" has more than 2 fractional digits (never rounded)"#,
          "payment_id,partner,received_on,amount,currency\nP-1,aws,2025-01-10,1.00,USD\n",
-         "1 rows, 1 new payments, 0 seen before and skipped\n"),
+         "1 row, 1 new payment, 0 seen before and skipped\n"),
         ("meter", "usage_date,partner,model,input_tokens,output_tokens\n2025-01-03,aws,m,1,1e3\n",
          #"<stdin>:2: output_tokens: "1e3" is not a non-negative integer"#,
          "usage_date,partner,model,input_tokens,output_tokens\n2025-01-03,aws,m,1,1000\n",
-         "1 rows, 1 partner, 1 period\n"),
+         "1 row, 1 partner, 1 period\n"),
     ])
     func otherKindsFromStandardInput(kind: String, bad: String, error: String, good: String, summary: String) throws {
         let directory = try Self.prepared("e2e-import-stdin-\(kind)")
@@ -208,7 +208,7 @@ struct ImportCommandTests {
         let accepted = try RevShareExecutable.run(["import", "usage", "jan-b.csv", "--restate"], in: directory.path)
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(accepted.stdout == """
-            imported usage from jan-b.csv (sha256 \(try Self.shortHash(path))…): 1 rows, 1 partner, 1 period
+            imported usage from jan-b.csv (sha256 \(try Self.shortHash(path))…): 1 row, 1 partner, 1 period
               partner  period   rows  gross revenue
               -------  -------  ----  -------------  ----------------------------------
               aws      2025-01     1   3.000000 USD  restates the report from usage.csv
@@ -294,7 +294,7 @@ struct ImportCommandTests {
         let more = try RevShareExecutable.run(["import", "payments", "p2.csv"], in: directory.path)
         #expect(more.status == 0, "\(more.stderr)")
         #expect(more.stdout == """
-            imported payments from p2.csv (sha256 \(try Self.shortHash(second))…): 2 rows, 1 new payments, 1 seen before and skipped
+            imported payments from p2.csv (sha256 \(try Self.shortHash(second))…): 2 rows, 1 new payment, 1 seen before and skipped
               unknown columns ignored: memo
 
             """)
@@ -392,7 +392,7 @@ struct ImportCommandTests {
         let result = try RevShareExecutable.run(["import", "usage", "short.csv"], in: directory.path)
         #expect(result.status == 65, "terminated by status \(result.status)")
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first == "short.csv:2: record: has 1 fields but the header has 10")
+        #expect(lines.first == "short.csv:2: record: has 1 field but the header has 10")
         #expect(lines.count == 102)
         #expect(lines.dropLast().last == "… and \(count - 100) more errors")
         #expect(try Self.counts(directory) == "0|0|0|0|0|0|0")

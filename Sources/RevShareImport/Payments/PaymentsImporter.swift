@@ -18,6 +18,7 @@ struct PaymentsBatch: ImportBatch {
         required: ["payment_id", "partner", "received_on", "amount", "currency"], optional: ["reference"])
     static let maximumPayments = 1_000_000
     static let maximumIDBytes = 200
+    static let mostMinorDigits = 4
 
     private var resolver: PartnerResolver
     private let context: WriteContext
@@ -36,8 +37,10 @@ struct PaymentsBatch: ImportBatch {
         let paymentID = parsePaymentID(session)
         let partner = resolver.resolve(session).map { resolver.partners[$0] }
         let receivedOn = session.parse("received_on", FieldRules.date)
-        let amount = partner.flatMap { partner in
-            session.parse("amount") { FieldRules.decimal($0, scale: partner.currency.minorDigits, positive: true) }
+        // Without a known partner the currency is unknown: check against the most minor digits
+        // any currency has, so that a malformed amount is still reported.
+        let amount = session.parse("amount") {
+            FieldRules.decimal($0, scale: partner?.currency.minorDigits ?? Self.mostMinorDigits, positive: true)
         }
         let currencyOK = partner.map { checkCurrency(session, $0) } ?? false
         let reference = parseReference(session)

@@ -44,13 +44,13 @@ final class CSVImportSession {
         // A known column twice is ambiguous; an unknown one twice is ignored like any unknown column.
         let known = Set(columns.required + columns.optional)
         for duplicate in names.duplicates where known.contains(CSVHeader.key(duplicate.name)) {
-            self.error(line: 1, column: duplicate.name, duplicate.message)
+            self.error(line: names.line, column: duplicate.name, duplicate.message)
         }
         for name in columns.required + columns.optional {
             if let index = names.index(of: name) { indices[name] = index }
         }
         for name in columns.required where indices[name] == nil {
-            error(line: 1, column: name, "required column is missing")
+            error(line: names.line, column: name, "required column is missing")
         }
         unknownColumns = names.unknownColumns(known: columns.required + columns.optional)
         if !errors.isEmpty { finished = true }
@@ -72,7 +72,7 @@ final class CSVImportSession {
             }
             dataRows += 1
             if record.fieldCount == headerCount { return true }
-            self.error(column: "record", "has \(record.fieldCount) fields but the header has \(headerCount)")
+            self.error(column: "record", "has \(record.fieldCount) field\(record.fieldCount == 1 ? "" : "s") but the header has \(headerCount)")
         }
         return false
     }

@@ -2,6 +2,9 @@ import RevShareCore
 import RevShareImport
 import RevShareStore
 
+/// "1 row", "2 rows".
+func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
 public enum ImportSummaryRenderer {
     public static func text(_ summary: ImportSummary) -> String {
         let shortHash = String(summary.sha256.prefix(12))
@@ -13,13 +16,12 @@ public enum ImportSummaryRenderer {
         case .imported:
             break
         }
-        var out = "imported \(summary.kind.rawValue) from \(summary.file) (sha256 \(shortHash)…): \(summary.rows) rows"
+        var out = "imported \(summary.kind.rawValue) from \(summary.file) (sha256 \(shortHash)…): \(counted(summary.rows, "row"))"
         if summary.kind == .payments {
-            out += ", \(summary.newRecords) new payments, \(summary.skippedRecords) seen before and skipped\n"
+            out += ", \(counted(summary.newRecords, "new payment")), \(summary.skippedRecords) seen before and skipped\n"
         } else {
-            let partners = Set(summary.reports.map(\.partnerID)).count
-            let periods = Set(summary.reports.map(\.period)).count
-            out += ", \(partners) partner\(partners == 1 ? "" : "s"), \(periods) period\(periods == 1 ? "" : "s")\n"
+            out += ", \(counted(Set(summary.reports.map(\.partnerID)).count, "partner"))"
+            out += ", \(counted(Set(summary.reports.map(\.period)).count, "period"))\n"
         }
         if !summary.reports.isEmpty {
             var table = TextTable([("partner", .left), ("period", .left), ("rows", .right), ("gross revenue", .right), ("", .left)])
