@@ -95,28 +95,28 @@ extension ReadContext {
 
     public func issuedStatement(partnerID: String, period: Period) throws -> IssuedStatement? {
         try Row.fetchOne(db, sql: "SELECT * FROM statement WHERE partner_id = ? AND period = ?",
-                         arguments: [partnerID, period.description]).map(IssuedStatement.init(row:))
+                         arguments: [partnerID, period.description]).map { try IssuedStatement(row: $0) }
     }
 
     public func issuedStatements(period: Period? = nil) throws -> [IssuedStatement] {
         if let period {
             return try Row.fetchAll(db, sql: "SELECT * FROM statement WHERE period = ? ORDER BY partner_id",
-                                    arguments: [period.description]).map(IssuedStatement.init(row:))
+                                    arguments: [period.description]).map { try IssuedStatement(row: $0) }
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM statement ORDER BY period, partner_id").map(IssuedStatement.init(row:))
+        return try Row.fetchAll(db, sql: "SELECT * FROM statement ORDER BY period, partner_id").map { try IssuedStatement(row: $0) }
     }
 
     /// Every computation of `partnerID`'s charges for `period`, oldest first.
     public func periodCharges(partnerID: String, forPeriod period: Period) throws -> [PeriodCharge] {
         try Row.fetchAll(db, sql: """
             SELECT * FROM period_charge WHERE partner_id = ? AND for_period = ? ORDER BY posted_period
-            """, arguments: [partnerID, period.description]).map(PeriodCharge.init(row:))
+            """, arguments: [partnerID, period.description]).map { try PeriodCharge(row: $0) }
     }
 
     /// All charge computations posted in `period` (its own charges and adjustments for earlier periods).
     public func periodCharges(postedIn period: Period) throws -> [PeriodCharge] {
         try Row.fetchAll(db, sql: "SELECT * FROM period_charge WHERE posted_period = ? ORDER BY partner_id, for_period",
-                         arguments: [period.description]).map(PeriodCharge.init(row:))
+                         arguments: [period.description]).map { try PeriodCharge(row: $0) }
     }
 }
 
@@ -147,13 +147,13 @@ extension WriteContext {
 }
 
 extension IssuedStatement {
-    init(row: Row) {
+    init(row: Row) throws {
         statementID = row["statement_id"]
         partnerID = row["partner_id"]
-        period = Period(row["period"] as String)!
+        period = try row.period("period", in: "statement")
         agreementID = row["agreement_id"]
         currency = row["currency"]
-        dueDate = CivilDate(row["due_date"] as String)!
+        dueDate = try row.date("due_date", in: "statement")
         openingBalanceMinor = row["opening_balance_minor"]
         shareMinor = row["share_minor"]
         minimumTrueUpMinor = row["minimum_true_up_minor"]
@@ -168,10 +168,10 @@ extension IssuedStatement {
 }
 
 extension PeriodCharge {
-    init(row: Row) {
+    init(row: Row) throws {
         partnerID = row["partner_id"]
-        forPeriod = Period(row["for_period"] as String)!
-        postedPeriod = Period(row["posted_period"] as String)!
+        forPeriod = try row.period("for_period", in: "period_charge")
+        postedPeriod = try row.period("posted_period", in: "period_charge")
         usageReportID = row["usage_report_id"]
         shareMinor = row["share_minor"]
         minimumTrueUpMinor = row["minimum_true_up_minor"]

@@ -36,19 +36,19 @@ public struct PaymentRecord: Sendable, Equatable {
 
 extension ReadContext {
     public func payment(id: String) throws -> PaymentRecord? {
-        try Row.fetchOne(db, sql: Self.paymentSelect + " WHERE p.payment_id = ?", arguments: [id]).map(PaymentRecord.init(row:))
+        try Row.fetchOne(db, sql: Self.paymentSelect + " WHERE p.payment_id = ?", arguments: [id]).map { try PaymentRecord(row: $0) }
     }
 
     /// A partner's payments in (received_on, payment_id) order.
     public func payments(partnerID: String) throws -> [PaymentRecord] {
         try Row.fetchAll(db, sql: Self.paymentSelect + " WHERE p.partner_id = ? ORDER BY p.received_on, p.payment_id",
-                         arguments: [partnerID]).map(PaymentRecord.init(row:))
+                         arguments: [partnerID]).map { try PaymentRecord(row: $0) }
     }
 
     /// Payments posted in `dates`, of every partner, in (received_on, payment_id) order.
     public func payments(postedIn dates: ClosedRange<CivilDate>) throws -> [PaymentRecord] {
         try Row.fetchAll(db, sql: Self.paymentSelect + " WHERE p.posted_on BETWEEN ? AND ? ORDER BY p.received_on, p.payment_id",
-                         arguments: [dates.lowerBound.description, dates.upperBound.description]).map(PaymentRecord.init(row:))
+                         arguments: [dates.lowerBound.description, dates.upperBound.description]).map { try PaymentRecord(row: $0) }
     }
 
     static let paymentSelect = """
@@ -57,13 +57,13 @@ extension ReadContext {
 }
 
 extension PaymentRecord {
-    init(row: Row) {
+    init(row: Row) throws {
         paymentID = row["payment_id"]
         partnerID = row["partner_id"]
-        receivedOn = CivilDate(row["received_on"] as String)!
-        postedOn = CivilDate(row["posted_on"] as String)!
+        receivedOn = try row.date("received_on", in: "payment")
+        postedOn = try row.date("posted_on", in: "payment")
         amountMinor = row["amount_minor"]
-        currency = Currency(code: row["currency"])!
+        currency = try row.currency("currency", in: "payment")
         reference = (row["reference"] as String?).flatMap(Period.init)
         fileName = row["file_name"]
         line = row["line"]

@@ -109,7 +109,7 @@ extension ReadContext {
         return DiscrepancyRecord(
             discrepancy: StoredDiscrepancy(
                 id: id, kind: row["kind"], severity: row["severity"], partnerID: row["partner_id"],
-                period: Period(row["period"] as String)!, model: row["model"], paymentID: row["payment_id"],
+                period: try row.period("period", in: "discrepancy"), model: row["model"], paymentID: row["payment_id"],
                 expected: row["expected"], actual: row["actual"], difference: row["difference"], message: row["message"]),
             resolutions: resolutions, firstSeenAt: row["first_seen"], lastSeenAt: row["last_seen"],
             foundByLatestRun: row["latest"])
