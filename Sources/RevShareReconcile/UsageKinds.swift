@@ -55,10 +55,11 @@ enum UsageKinds {
 
     static func usageMismatch(_ p: PartnerPeriod) -> [Discrepancy] {
         guard let meter = p.meter else { return [] }
+        // input + output cannot overflow: import refuses a report whose total of both would.
         var metered: [String: Int64] = [:]
-        for row in meter { metered[row.model] = row.inputTokens &+ row.outputTokens }
+        for row in meter { metered[row.model] = row.inputTokens + row.outputTokens }
         var reported: [String: Int64] = [:]
-        for row in p.models { reported[row.model] = row.inputTokens &+ row.outputTokens }
+        for row in p.models { reported[row.model] = row.inputTokens + row.outputTokens }
         return Set(metered.keys).union(reported.keys).sorted().compactMap { model in
             let expected = metered[model] ?? 0
             let actual = reported[model] ?? 0

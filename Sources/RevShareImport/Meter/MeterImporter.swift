@@ -55,6 +55,8 @@ struct MeterBatch: ImportBatch {
         reports[slot].rows += 1
         reports[slot].inputTokens.add(input)
         reports[slot].outputTokens.add(output)
+        reports[slot].tokens.add(input)
+        reports[slot].tokens.add(output)
     }
 
     private mutating func report(for key: ReportKey) -> Int {
@@ -67,7 +69,8 @@ struct MeterBatch: ImportBatch {
 
     func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
         for report in reports {
-            for (column, sum) in [("input_tokens", report.inputTokens), ("output_tokens", report.outputTokens)] where sum.overflowed {
+            for (column, sum) in [("input_tokens", report.inputTokens), ("output_tokens", report.outputTokens),
+                                  ("input_tokens + output_tokens", report.tokens)] where sum.overflowed {
                 session.fileError(column: column, "the total for \(report.partner.id) \(report.key.period) overflows a 64-bit integer")
             }
         }
@@ -94,4 +97,6 @@ struct MeterTotals {
     var rows: Int64 = 0
     var inputTokens = CheckedSum()
     var outputTokens = CheckedSum()
+    /// input + output together: reconciliation compares them as one count.
+    var tokens = CheckedSum()
 }

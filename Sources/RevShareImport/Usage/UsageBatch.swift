@@ -141,6 +141,9 @@ struct UsageReportTotals {
     private var inputTokens = CheckedSum()
     private var outputTokens = CheckedSum()
     private var grossRevenueMicros = CheckedSum()
+    /// input + output together: reconciliation compares them as one count.
+    private var tokens = CheckedSum()
+    private var reportedShareMicros = CheckedSum()
 
     init(id: Int64, key: ReportKey, partner: Partner, agreement: Agreement) {
         self.id = id
@@ -155,11 +158,15 @@ struct UsageReportTotals {
         inputTokens.add(row.inputTokens)
         outputTokens.add(row.outputTokens)
         grossRevenueMicros.add(row.grossRevenueMicros)
+        tokens.add(row.inputTokens)
+        tokens.add(row.outputTokens)
+        reportedShareMicros.add(row.reportedShareMicros ?? 0)
     }
 
     var overflowedColumns: [String] {
         [("requests", requests), ("input_tokens", inputTokens), ("output_tokens", outputTokens),
-         ("gross_revenue", grossRevenueMicros)].filter(\.1.overflowed).map(\.0)
+         ("gross_revenue", grossRevenueMicros), ("input_tokens + output_tokens", tokens),
+         ("reported_share", reportedShareMicros)].filter(\.1.overflowed).map(\.0)
     }
 
     func record(importFileID: Int64, replaces: Int64?) -> UsageReportRecord {
