@@ -105,6 +105,12 @@ public struct Partner: Hashable, Sendable {
         agreements.last { $0.effectiveFrom <= period }
     }
 
+    /// What a message says to show what exists: "its agreements: AWS-2024 from 2024-07, …".
+    public var agreementsInForce: String {
+        agreements.isEmpty ? "it has no agreements"
+            : "its agreements: " + agreements.map { "\($0.id) from \($0.effectiveFrom)" }.joined(separator: ", ")
+    }
+
     /// The periods `agreement` governs: from its start up to (not including) the next one's.
     public func governedRange(of agreement: Agreement) -> (from: Period, through: Period?) {
         let next = agreements.first { $0.effectiveFrom > agreement.effectiveFrom }

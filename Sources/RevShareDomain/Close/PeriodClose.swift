@@ -34,9 +34,10 @@ public enum PeriodClose {
     static func checkOrder(_ period: Period, _ reader: ReadContext) throws {
         if let latest = try reader.latestClosedPeriod() {
             guard let next = latest.next, period == next else {
+                let next = latest.next.map(\.description) ?? "-"
                 let hint = period < latest
-                    ? "it lies before \(latest), the latest closed period; closed periods are never reopened"
-                    : "close \(latest.next.map(\.description) ?? "-") first: periods close one after another"
+                    ? "periods are closed through \(latest) and never out of order; the next period to close is \(next)"
+                    : "close \(next) first: periods close one after another"
                 throw Refusal(.invalidInput, "cannot close \(period): \(hint)")
             }
         } else if let earliest = try reader.earliestUsagePeriod(), period > earliest {
@@ -92,7 +93,8 @@ public enum StatementQuery {
         try store.read("read the statements") { reader in
             let partners = try reader.partners().filter { $0.agreement(for: period) != nil }
             guard !partners.isEmpty else {
-                throw Refusal(.invalidInput, "no partner has an agreement in force for \(period)")
+                let all = try reader.partners().map { "\($0.id): \($0.agreementsInForce)" }
+                throw Refusal(.invalidInput, "no partner has an agreement in force for \(period)\(all.isEmpty ? "; no agreements are loaded" : "; " + all.joined(separator: "; "))")
             }
             return try partners.map { try statement($0, period, reader) }
         }
@@ -101,7 +103,7 @@ public enum StatementQuery {
     static func statement(_ partner: Partner, _ period: Period, _ reader: ReadContext) throws -> Found {
         if try reader.isClosed(period) {
             guard let issued = try reader.issuedStatement(partnerID: partner.id, period: period) else {
-                throw Refusal(.invalidInput, "partner \(partner.id) has no statement for \(period): no agreement was in force for it")
+                throw Refusal(.invalidInput, "partner \(partner.id) has no statement for \(period): no agreement was in force for it; \(partner.agreementsInForce)")
             }
             return .final(document: issued.document, statement: try StatementDocument.parse(issued.document))
         }

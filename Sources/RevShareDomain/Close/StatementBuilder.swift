@@ -14,7 +14,7 @@ public enum StatementBuilder {
     public static func compute(_ partner: Partner, _ period: Period, status: Statement.Status,
                                _ reader: ReadContext) throws -> StatementComputation {
         guard let agreement = partner.agreement(for: period) else {
-            throw Refusal(.invalidInput, "partner \(partner.id) has no agreement in force for \(period); it gets no statement for it")
+            throw Refusal(.invalidInput, "partner \(partner.id) has no agreement in force for \(period), so no statement; \(partner.agreementsInForce)")
         }
         guard let dueDate = DueDate.of(period, paymentTermsDays: partner.paymentTermsDays) else {
             throw Refusal(.invalidInput, "\(partner.id) \(period): the due date falls after 9999-12-31")

@@ -40,7 +40,7 @@ public enum StatementRenderer {
         return out
     }
 
-    /// The statement's lines, one row per model, then the totals as labelled rows.
+    /// The statement's lines, one row per model (the totals are in the JSON and text forms).
     public static func csv(_ statement: Statement) -> String {
         let money = { (minor: Int64) in Money.format(minor: minor, currency: statement.currency) }
         var out = "statement_id,partner,period,currency,model,requests,input_tokens,output_tokens,gross_revenue,share\r\n"
