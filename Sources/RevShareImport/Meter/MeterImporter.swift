@@ -69,8 +69,10 @@ struct MeterBatch: ImportBatch {
 
     func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
         for report in reports {
+            let eitherOverflowed = report.inputTokens.overflowed || report.outputTokens.overflowed
             for (column, sum) in [("input_tokens", report.inputTokens), ("output_tokens", report.outputTokens),
-                                  ("input_tokens + output_tokens", report.tokens)] where sum.overflowed {
+                                  ("input_tokens + output_tokens", eitherOverflowed ? CheckedSum() : report.tokens)]
+            where sum.overflowed {
                 session.fileError(column: column, "the total for \(report.partner.id) \(report.key.period) overflows a 64-bit integer")
             }
         }

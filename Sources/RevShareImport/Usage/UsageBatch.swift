@@ -165,8 +165,10 @@ struct UsageReportTotals {
 
     var overflowedColumns: [String] {
         [("requests", requests), ("input_tokens", inputTokens), ("output_tokens", outputTokens),
-         ("gross_revenue", grossRevenueMicros), ("input_tokens + output_tokens", tokens),
-         ("reported_share", reportedShareMicros)].filter(\.1.overflowed).map(\.0)
+         ("gross_revenue", grossRevenueMicros), ("reported_share", reportedShareMicros),
+         // Named only when neither column overflowed on its own.
+         ("input_tokens + output_tokens", inputTokens.overflowed || outputTokens.overflowed ? CheckedSum() : tokens),
+        ].filter(\.1.overflowed).map(\.0)
     }
 
     func record(importFileID: Int64, replaces: Int64?) -> UsageReportRecord {

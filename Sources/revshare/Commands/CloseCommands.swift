@@ -39,7 +39,7 @@ struct StatementCommand: ParsableCommand {
     func run() throws {
         let store = try database.openStore()
         let found = try StatementQuery.statement(partnerID: partner, period: period, store: store)
-        try output.emit(StatementOutput.render(found, format: output.format))
+        try output.emit(StatementOutput.render(found, format: output.format, store: store))
     }
 }
 
@@ -65,19 +65,19 @@ struct Statements: ParsableCommand {
         }
         for statement in found {
             let path = "\(outputDirectory)/\(statement.statement.statementID).\(format.fileExtension)"
-            try OutputOptions(format: format, output: path).emit(StatementOutput.render(statement, format: format))
+            try OutputOptions(format: format, output: path).emit(StatementOutput.render(statement, format: format, store: store))
             print(path)
         }
     }
 }
 
 enum StatementOutput {
-    static func render(_ found: StatementQuery.Found, format: OutputFormat) -> String {
+    static func render(_ found: StatementQuery.Found, format: OutputFormat, store: Store) throws -> String {
         switch (format, found) {
         case (.json, .final(let document, _)): document
         case (.json, .draft(let statement)): StatementDocument.json(statement)
         case (.csv, _): StatementRenderer.csv(found.statement)
-        case (.html, _): StatementRenderer.text(found.statement)
+        case (.html, _): try StatementHTMLOutput.render(found, store: store)
         case (.text, _): StatementRenderer.text(found.statement)
         }
     }
