@@ -50,16 +50,14 @@ public enum AuditHTML {
             .compactMap { record in record.discrepancy.partnerID.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
         let byCurrency = Dictionary(grouping: report.tieOuts, by: \.currency.code).sorted { $0.key < $1.key }
         for (code, tieOuts) in byCurrency {
-            let largest = tieOuts.flatMap { [$0.currentShareMinor, $0.reportedShareMinor ?? 0] }.max() ?? 0
-            let scale = { (minor: Int64) in largest > 0 ? Double(minor) / Double(largest) : 0 }
             let groups = tieOuts.map { t -> SVGChart.Group in
                 var bars = [SVGChart.Bar(label: "expected", valueText: money(t.currentShareMinor, t.currency),
-                                         magnitude: scale(t.currentShareMinor), fill: "#2f5d9a", pattern: t.status == .draft,
+                                         magnitude: t.currentShareMinor, fill: "#2f5d9a", pattern: t.status == .draft,
                                          tooltip: "\(t.partnerID) expected share \(money(t.currentShareMinor, t.currency)) \(code)")]
                 let mismatch = mismatches[t.partnerID]
                 if let reported = t.reportedShareMinor {
                     bars.append(SVGChart.Bar(label: "reported", valueText: money(reported, t.currency),
-                                             magnitude: scale(reported), fill: mismatch == nil ? "#3f9a5c" : "#c8402f",
+                                             magnitude: reported, fill: mismatch == nil ? "#3f9a5c" : "#c8402f",
                                              tooltip: "\(t.partnerID) reported share \(money(reported, t.currency)) \(code)"))
                 } else {
                     bars.append(SVGChart.Bar(label: "reported", valueText: "not reported", magnitude: 0, fill: "#b7bec9"))

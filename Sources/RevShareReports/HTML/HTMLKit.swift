@@ -112,15 +112,16 @@ public enum HTML {
     }
 }
 
-/// Inline SVG charts. Money stays exact text in every label; only the geometry (bar lengths,
-/// positions, in SVG user units called points here) is computed in floating point.
+/// Inline SVG charts. Money stays exact text in every label, and the geometry is integer too:
+/// positions and lengths in hundredths of an SVG user unit ("centipoints"), bar lengths scaled
+/// from the exact minor-unit amounts in Int128, so no amount ever passes through a binary float.
 enum SVGChart {
     struct Bar {
         let label: String
         /// The exact figure printed beside the bar.
         let valueText: String
-        /// The bar's length relative to the others; geometry only, never printed.
-        let magnitude: Double
+        /// The amount in minor units the bar's length is proportional to (negative draws as 0).
+        let magnitude: Int64
         let fill: String
         var pattern: Bool = false
         var tooltip: String? = nil
@@ -133,51 +134,54 @@ enum SVGChart {
         var note: String? = nil
     }
 
-    static let chartWidthPoints: Double = 900
+    static let chartWidthCentipoints = 900_00
+
+    /// `length` × part / whole, floored, for 0 ≤ part ≤ whole; 0 when whole is 0.
+    static func scaled(_ part: Int64, of whole: Int64, length: Int) -> Int {
+        guard whole > 0, part > 0 else { return 0 }
+        return Int(Int128(length) * Int128(min(part, whole)) / Int128(whole))
+    }
 
     /// Horizontal bars, one row per bar, grouped; all scaled to the largest magnitude.
-    static func horizontal(_ groups: [Group], id: String, title: String, labelWidthPoints: Double = 210) -> String {
-        let barHeightPoints: Double = 15
-        let barGapPoints: Double = 3
-        let groupGapPoints: Double = 10
-        let valueWidthPoints: Double = 150
-        let plotWidthPoints = chartWidthPoints - labelWidthPoints - valueWidthPoints - 10
+    static func horizontal(_ groups: [Group], id: String, title: String, labelWidthCentipoints: Int = 210_00) -> String {
+        let barHeight = 15_00, barGap = 3_00, groupGap = 10_00, valueWidth = 150_00
+        let plotWidth = chartWidthCentipoints - labelWidthCentipoints - valueWidth - 10_00
         let largest = groups.flatMap(\.bars).map(\.magnitude).max() ?? 0
-        var y: Double = 6
+        var y = 6_00
         var shapes = ""
         for group in groups {
             let groupTop = y
             for bar in group.bars {
-                let barWidthPoints = largest > 0 ? max(0, bar.magnitude / largest * plotWidthPoints) : 0
-                let x = labelWidthPoints
+                let width = scaled(bar.magnitude, of: largest, length: plotWidth)
+                let x = labelWidthCentipoints
                 shapes += "<g>"
                 if let tooltip = bar.tooltip { shapes += "<title>\(HTML.escape(tooltip))</title>" }
-                shapes += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(barWidthPoints, 0.5)))\" height=\"\(f(barHeightPoints))\" fill=\"\(bar.fill)\"\(bar.pattern ? draftStyle : "") stroke=\"\(bar.fill)\" stroke-width=\"0.8\"/>"
-                shapes += "<text x=\"\(f(x + barWidthPoints + 5))\" y=\"\(f(y + barHeightPoints - 3.5))\" class=\"value\">\(HTML.escape(bar.valueText))</text>"
+                shapes += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(width, 50)))\" height=\"\(f(barHeight))\" fill=\"\(bar.fill)\"\(bar.pattern ? draftStyle : "") stroke=\"\(bar.fill)\" stroke-width=\"0.8\"/>"
+                shapes += "<text x=\"\(f(x + width + 5_00))\" y=\"\(f(y + barHeight - 3_50))\" class=\"value\">\(HTML.escape(bar.valueText))</text>"
                 if !bar.label.isEmpty {
-                    shapes += "<text x=\"\(f(labelWidthPoints - 8))\" y=\"\(f(y + barHeightPoints - 3.5))\" class=\"sublabel\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>"
+                    shapes += "<text x=\"\(f(labelWidthCentipoints - 8_00))\" y=\"\(f(y + barHeight - 3_50))\" class=\"sublabel\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>"
                 }
                 shapes += "</g>"
-                y += barHeightPoints + barGapPoints
+                y += barHeight + barGap
             }
-            let middle = (groupTop + y - barGapPoints) / 2
-            let labelY = group.bars.count > 1 ? groupTop + barHeightPoints - 3.5 : middle + 4
+            let middle = (groupTop + y - barGap) / 2
+            let labelY = group.bars.count > 1 ? groupTop + barHeight - 3_50 : middle + 4_00
             shapes += "<text x=\"4\" y=\"\(f(labelY))\" class=\"label\"><title>\(HTML.escape(group.label))</title>\(HTML.escape(shortened(group.label, to: 30)))</text>"
             if let note = group.note {
-                shapes += "<text x=\"4\" y=\"\(f(labelY + 13))\" class=\"note\">\(HTML.escape(shortened(note, to: 34)))</text>"
+                shapes += "<text x=\"4\" y=\"\(f(labelY + 13_00))\" class=\"note\">\(HTML.escape(shortened(note, to: 34)))</text>"
             }
-            y += groupGapPoints
+            y += groupGap
         }
-        let heightPoints = y + 2
-        return svg(id: id, title: title, heightPoints: heightPoints, body:
-            "<line x1=\"\(f(labelWidthPoints))\" y1=\"2\" x2=\"\(f(labelWidthPoints))\" y2=\"\(f(heightPoints - 6))\" stroke=\"#8c95a3\" stroke-width=\"1\"/>"
+        let height = y + 2_00
+        return svg(id: id, title: title, heightCentipoints: height, body:
+            "<line x1=\"\(f(labelWidthCentipoints))\" y1=\"2\" x2=\"\(f(labelWidthCentipoints))\" y2=\"\(f(height - 6_00))\" stroke=\"#8c95a3\" stroke-width=\"1\"/>"
                 + shapes)
     }
 
     struct Column {
         let label: String
-        /// Stacked segments, bottom first: (magnitude, fill, exact text for the tooltip).
-        let segments: [(magnitude: Double, fill: String, text: String)]
+        /// Stacked segments, bottom first: (amount in minor units, fill, exact text for the tooltip).
+        let segments: [(magnitude: Int64, fill: String, text: String)]
         /// The exact total printed above the column.
         let totalText: String
         var highlighted: Bool = false
@@ -186,39 +190,37 @@ enum SVGChart {
 
     /// Vertical stacked columns along a period axis.
     static func columns(_ columns: [Column], id: String, title: String) -> String {
-        let plotTopPoints: Double = 22
-        let plotHeightPoints: Double = 170
-        let axisPoints = plotTopPoints + plotHeightPoints
-        let leftPoints: Double = 12
-        let slotWidthPoints = (chartWidthPoints - leftPoints * 2) / Double(max(columns.count, 1))
-        let columnWidthPoints = min(64, slotWidthPoints * 0.62)
-        let largest = columns.map { $0.segments.reduce(0) { $0 + $1.magnitude } }.max() ?? 0
+        let plotTop = 22_00, plotHeight = 170_00, left = 12_00
+        let axis = plotTop + plotHeight
+        let slotWidth = (chartWidthCentipoints - left * 2) / max(columns.count, 1)
+        let columnWidth = min(64_00, slotWidth * 62 / 100)
+        let largest = columns.map { $0.segments.reduce(Int64(0)) { $0 + max($1.magnitude, 0) } }.max() ?? 0
         var shapes = ""
         for (index, column) in columns.enumerated() {
-            let centre = leftPoints + slotWidthPoints * (Double(index) + 0.5)
-            let x = centre - columnWidthPoints / 2
-            var top = axisPoints
+            let centre = left + slotWidth * index + slotWidth / 2
+            let x = centre - columnWidth / 2
+            var top = axis
             for segment in column.segments where segment.magnitude > 0 {
-                let segmentHeightPoints = largest > 0 ? segment.magnitude / largest * plotHeightPoints : 0
-                top -= segmentHeightPoints
-                shapes += "<rect x=\"\(f(x))\" y=\"\(f(top))\" width=\"\(f(columnWidthPoints))\" height=\"\(f(segmentHeightPoints))\" fill=\"\(segment.fill)\"\(column.pattern ? draftStyle : "") stroke=\"\(segment.fill)\" stroke-width=\"0.8\"><title>\(HTML.escape(segment.text))</title></rect>"
+                let segmentHeight = scaled(segment.magnitude, of: largest, length: plotHeight)
+                top -= segmentHeight
+                shapes += "<rect x=\"\(f(x))\" y=\"\(f(top))\" width=\"\(f(columnWidth))\" height=\"\(f(segmentHeight))\" fill=\"\(segment.fill)\"\(column.pattern ? draftStyle : "") stroke=\"\(segment.fill)\" stroke-width=\"0.8\"><title>\(HTML.escape(segment.text))</title></rect>"
             }
             if column.highlighted {
-                shapes += "<rect x=\"\(f(x - 3))\" y=\"\(f(top - 3))\" width=\"\(f(columnWidthPoints + 6))\" height=\"\(f(axisPoints - top + 3))\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.2\" stroke-dasharray=\"3 2\"/>"
+                shapes += "<rect x=\"\(f(x - 3_00))\" y=\"\(f(top - 3_00))\" width=\"\(f(columnWidth + 6_00))\" height=\"\(f(axis - top + 3_00))\" fill=\"none\" stroke=\"#1d2330\" stroke-width=\"1.2\" stroke-dasharray=\"3 2\"/>"
             }
-            shapes += "<text x=\"\(f(centre))\" y=\"\(f(top - 6))\" class=\"value\" text-anchor=\"middle\">\(HTML.escape(column.totalText))</text>"
-            shapes += "<text x=\"\(f(centre))\" y=\"\(f(axisPoints + 14))\" class=\"label\" text-anchor=\"middle\">\(HTML.escape(column.label))</text>"
+            shapes += "<text x=\"\(f(centre))\" y=\"\(f(top - 6_00))\" class=\"value\" text-anchor=\"middle\">\(HTML.escape(column.totalText))</text>"
+            shapes += "<text x=\"\(f(centre))\" y=\"\(f(axis + 14_00))\" class=\"label\" text-anchor=\"middle\">\(HTML.escape(column.label))</text>"
         }
-        let axis = "<line x1=\"\(f(leftPoints))\" y1=\"\(f(axisPoints))\" x2=\"\(f(chartWidthPoints - leftPoints))\" y2=\"\(f(axisPoints))\" stroke=\"#8c95a3\" stroke-width=\"1\"/>"
-        return svg(id: id, title: title, heightPoints: axisPoints + 22, body: axis + shapes)
+        let axisLine = "<line x1=\"\(f(left))\" y1=\"\(f(axis))\" x2=\"\(f(chartWidthCentipoints - left))\" y2=\"\(f(axis))\" stroke=\"#8c95a3\" stroke-width=\"1\"/>"
+        return svg(id: id, title: title, heightCentipoints: axis + 22_00, body: axisLine + shapes)
     }
 
     /// Draft figures: pale fill, dashed outline.
     static let draftStyle = " fill-opacity=\"0.35\" stroke-dasharray=\"4 2\""
 
-    private static func svg(id: String, title: String, heightPoints: Double, body: String) -> String {
+    private static func svg(id: String, title: String, heightCentipoints: Int, body: String) -> String {
         """
-        <svg id="chart-\(id)" viewBox="0 0 \(f(chartWidthPoints)) \(f(heightPoints))" role="img" aria-label="\(HTML.escape(title))">\
+        <svg id="chart-\(id)" viewBox="0 0 \(f(chartWidthCentipoints)) \(f(heightCentipoints))" role="img" aria-label="\(HTML.escape(title))">\
         <title>\(HTML.escape(title))</title>\
         <style>text { font-family: Helvetica, Arial, "Liberation Sans", sans-serif; fill: #1d2330; } \
         .label { font-size: 12px; } .sublabel { font-size: 10.5px; fill: #5b6473; } \
@@ -227,14 +229,12 @@ enum SVGChart {
         """
     }
 
-    /// Geometry as plain decimal text with at most two decimals.
-    static func f(_ points: Double) -> String {
-        guard points.isFinite else { return "0" }
-        let hundredths = Int((points * 100).rounded())
-        let magnitude = abs(hundredths)
+    /// Centipoints as plain decimal text: 12345 → "123.45", 1200 → "12".
+    static func f(_ centipoints: Int) -> String {
+        let magnitude = abs(centipoints)
         let fraction = magnitude % 100
         let text = "\(magnitude / 100)" + (fraction == 0 ? "" : "." + (fraction < 10 ? "0" : "") + "\(fraction)")
-        return hundredths < 0 ? "-" + text : text
+        return centipoints < 0 ? "-" + text : text
     }
 
     static func shortened(_ text: String, to limit: Int) -> String {

@@ -74,14 +74,13 @@ public enum StatementHTML {
                                numeric: [1, 2, 3, 4, 5], rows: lineRows,
                                rowClasses: Array(repeating: nil, count: statement.lines.count) + ["total"])
             body += "<div class=\"chart\">\n<h3>Share by model (\(code))</h3>\n"
-            let largest = statement.lines.map(\.shareMinor).max() ?? 0
             body += SVGChart.horizontal(statement.lines.map { line in
                 SVGChart.Group(label: line.model, bars: [SVGChart.Bar(
                     label: "", valueText: money(line.shareMinor),
-                    magnitude: largest > 0 ? Double(line.shareMinor) / Double(largest) : 0,
+                    magnitude: line.shareMinor,
                     fill: "#2f5d9a", pattern: draft,
                     tooltip: "\(line.model): share \(money(line.shareMinor)) \(code) of gross revenue \(ScaledDecimal.format(line.grossRevenueMicros, scale: 6))")])
-            }, id: "by-model", title: "Share by model, \(code)", labelWidthPoints: 230)
+            }, id: "by-model", title: "Share by model, \(code)", labelWidthCentipoints: 230_00)
             body += "</div>\n"
         }
         body += "</section>\n"
@@ -114,14 +113,12 @@ public enum StatementHTML {
         if earlier.isEmpty {
             out += "<p class=\"muted small\">No earlier statements were issued to \(HTML.escape(statement.partnerID)); this period is the first.</p>\n"
         }
-        let largest = points.map { $0.share + $0.trueUp }.max() ?? 0
-        let scale = { (minor: Int64) in largest > 0 ? Double(minor) / Double(largest) : 0 }
         out += "<div class=\"chart\">\n"
         out += SVGChart.columns(points.map { point in
             SVGChart.Column(
                 label: point.period.description,
-                segments: [(scale(point.share), "#2f5d9a", "\(point.period) share \(money(point.share)) \(code)"),
-                           (scale(point.trueUp), "#d08a1c", "\(point.period) minimum true-up \(money(point.trueUp)) \(code)")],
+                segments: [(point.share, "#2f5d9a", "\(point.period) share \(money(point.share)) \(code)"),
+                           (point.trueUp, "#d08a1c", "\(point.period) minimum true-up \(money(point.trueUp)) \(code)")],
                 totalText: money(point.share + point.trueUp),
                 highlighted: point.period == statement.period,
                 pattern: point.status == "draft")
