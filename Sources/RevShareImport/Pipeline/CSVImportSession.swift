@@ -13,8 +13,10 @@ final class CSVImportSession {
     private(set) var unknownColumns: [String] = []
     private(set) var record = CSVRecord()
     private(set) var dataRows = 0
-    /// Field index per column name of `Columns`, nil for an optional column not in the header.
-    private var indices: [String: Int] = [:]
+    /// Field index per column name of `Columns` found in the header. A short array searched
+    /// linearly: the names fit Swift's inline small strings, so a lookup is a few 16-byte
+    /// compares, far cheaper per row than hashing a dictionary key.
+    private var indices: [(name: String, index: Int)] = []
     private var reader: CSVReader<ObservedByteSource<FileByteSource>>
     private let digest: DigestSink
     private var headerCount = 0
@@ -47,9 +49,9 @@ final class CSVImportSession {
             self.error(line: names.line, column: duplicate.name, duplicate.message)
         }
         for name in columns.required + columns.optional {
-            if let index = names.index(of: name) { indices[name] = index }
+            if let index = names.index(of: name) { indices.append((name, index)) }
         }
-        for name in columns.required where indices[name] == nil {
+        for name in columns.required where index(name) == nil {
             error(line: names.line, column: name, "required column is missing")
         }
         unknownColumns = names.unknownColumns(known: columns.required + columns.optional)
@@ -79,11 +81,14 @@ final class CSVImportSession {
 
     var line: Int { record.line }
 
-    func index(_ column: String) -> Int? { indices[column] }
+    func index(_ column: String) -> Int? {
+        for entry in indices where entry.name == column { return entry.index }
+        return nil
+    }
 
     /// Calls `body` with the bytes of `column` in the current record (empty when absent).
     func withField<R>(_ column: String, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        guard let index = indices[column] else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let index = index(column) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return try record.withFieldBytes(index, body)
     }
 

@@ -2,7 +2,8 @@ import RevShareCore
 import RevShareStore
 
 /// The rows of one usage file as they stream past: validated, inserted, and totalled per report.
-struct UsageBatch: ImportBatch {
+/// A class: the per-row closures capture it by reference instead of copying its state.
+final class UsageBatch: ImportBatch {
     static let kind = ImportKind.usage
     static let columns = CSVImportSession.Columns(
         required: ["usage_date", "partner", "model", "requests", "input_tokens", "output_tokens", "gross_revenue"],
@@ -17,6 +18,8 @@ struct UsageBatch: ImportBatch {
     private var nextReportID: Int64
     private(set) var reports: [UsageReportTotals] = []
     private var reportIndex: [ReportKey: Int] = [:]
+    /// Files run in long stretches of one (partner, period): most rows skip the dictionary.
+    private var lastReport: (key: ReportKey, slot: Int)?
     private(set) var rowCount: Int64 = 0
     private var replaced: [ReportKey: CurrentReport] = [:]
 
@@ -27,7 +30,7 @@ struct UsageBatch: ImportBatch {
         inserter = try context.makeUsageRowInserter()
     }
 
-    mutating func add(_ session: CSVImportSession) throws {
+    func add(_ session: CSVImportSession) throws {
         let date = session.parse("usage_date", FieldRules.date)
         let partner = resolver.resolve(session)
         let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: Self.maximumModelCharacters) } != nil
@@ -42,7 +45,9 @@ struct UsageBatch: ImportBatch {
         guard let date, let partner, modelOK, regionOK, let requests, let input, let output, let revenue,
               let reportedShare else { return }
         guard let slot = report(for: ReportKey(partnerIndex: partner, period: date.period), session) else { return }
-        guard modelHasPrice(session, reports[slot].agreement) else { return }
+        if reports[slot].agreement.basis == .perMillionTokens {
+            guard modelHasPrice(session, reports[slot].agreement) else { return }
+        }
         row.reportID = reports[slot].id
         row.line = Int64(session.line)
         row.requests = requests
@@ -83,8 +88,12 @@ struct UsageBatch: ImportBatch {
     }
 
     /// The slot of the report for `key`, created on first sight; nil when no agreement governs it.
-    private mutating func report(for key: ReportKey, _ session: CSVImportSession) -> Int? {
-        if let slot = reportIndex[key] { return slot }
+    private func report(for key: ReportKey, _ session: CSVImportSession) -> Int? {
+        if let last = lastReport, last.key == key { return last.slot }
+        if let slot = reportIndex[key] {
+            lastReport = (key, slot)
+            return slot
+        }
         let partner = partners[key.partnerIndex]
         guard let agreement = partner.agreement(for: key.period) else {
             session.error(column: "usage_date", "partner \(partner.id) has no agreement in force for \(key.period)")
@@ -97,7 +106,6 @@ struct UsageBatch: ImportBatch {
     }
 
     private func modelHasPrice(_ session: CSVImportSession, _ agreement: Agreement) -> Bool {
-        guard agreement.basis == .perMillionTokens else { return true }
         let model = session.withField("model") { String(decoding: $0, as: UTF8.self) }
         guard agreement.price(for: model) == nil else { return true }
         session.error(column: "model", "agreement \(agreement.id) has no price for \"\(model)\" and no default price")
@@ -110,7 +118,7 @@ struct UsageBatch: ImportBatch {
         session.error(column: "key", duplicateKeyMessage(earlierLine: earlierLine, values: [partner, date.description, model, region]))
     }
 
-    mutating func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
+    func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
         for report in reports {
             for column in report.overflowedColumns {
                 session.fileError(column: column, "the total for \(report.partner.id) \(report.key.period) overflows a 64-bit integer; split the usage or check the values")

@@ -94,13 +94,14 @@ public final class UsageRowInserter {
         public init() {}
     }
 
-    /// nil when inserted; the earlier line when the key is a duplicate.
+    /// nil when inserted; the earlier line when the key is a duplicate. The text buffers are
+    /// only borrowed: they must stay valid for the duration of the call.
     public func insert(_ row: Row, date: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
                        region: UnsafeRawBufferPointer) throws -> Int64? {
         insert.bind(1, row.reportID)
-        insert.bind(2, text: date)
-        insert.bind(3, text: model)
-        insert.bind(4, text: region)
+        insert.bind(2, borrowedText: date)
+        insert.bind(3, borrowedText: model)
+        insert.bind(4, borrowedText: region)
         insert.bind(5, row.line)
         insert.bind(6, row.requests)
         insert.bind(7, row.inputTokens)
@@ -133,8 +134,8 @@ public final class MeterRowInserter {
     public func insert(reportID: Int64, line: Int64, date: UnsafeRawBufferPointer, model: UnsafeRawBufferPointer,
                        inputTokens: Int64, outputTokens: Int64) throws -> Int64? {
         insert.bind(1, reportID)
-        insert.bind(2, text: date)
-        insert.bind(3, text: model)
+        insert.bind(2, borrowedText: date)
+        insert.bind(3, borrowedText: model)
         insert.bind(4, line)
         insert.bind(5, inputTokens)
         insert.bind(6, outputTokens)

@@ -28,6 +28,14 @@ final class RawStatement {
         sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), Self.transient)
     }
 
+    /// Binds text without SQLite copying it: the bytes must stay valid until the statement has
+    /// run (`execute` or `firstInt64`), which callers guarantee by running it inside the scope
+    /// that lends the bytes. Saves a malloc and a copy per field on the import hot path.
+    func bind(_ index: Int32, borrowedText text: UnsafeRawBufferPointer) {
+        let base = text.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    }
+
     func bind(_ index: Int32, text: String) {
         var text = text
         text.withUTF8 { bind(index, text: UnsafeRawBufferPointer($0)) }
