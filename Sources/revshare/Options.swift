@@ -26,6 +26,11 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(create: Bool = false) throws -> Store {
         try Store.open(path: path, create: create, busyTimeoutSeconds: busyTimeoutSeconds)
     }
+
+    /// For commands that only read: never waits for another process's write lock.
+    func openStoreForReading() throws -> Store {
+        try Store.open(path: path, readOnly: true, busyTimeoutSeconds: busyTimeoutSeconds)
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

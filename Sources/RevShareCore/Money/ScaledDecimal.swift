@@ -63,18 +63,20 @@ public enum ScaledDecimal {
     }
 
     /// A non-negative integer of plain digits that fits Int64.
+    /// A syntax error anywhere wins over an overflow, as in `parse`.
     public static func parseCount(_ bytes: UnsafeRawBufferPointer) -> Result<Int64, ParseError> {
         guard !bytes.isEmpty else { return .failure(.empty) }
         var value: Int64 = 0
+        var overflowed = false
         for byte in bytes {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return .failure(.notADecimal) }
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int64(digit))
-            guard !o1, !o2 else { return .failure(.outOfRange) }
+            overflowed = overflowed || o1 || o2
             value = sum
         }
-        return .success(value)
+        return overflowed ? .failure(.outOfRange) : .success(value)
     }
 
     public static func parseCount(_ text: String) -> Result<Int64, ParseError> {

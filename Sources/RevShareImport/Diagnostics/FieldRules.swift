@@ -14,8 +14,16 @@ public enum FieldRules {
 
     public static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
         let shown = String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self)
+        // Control characters are shown escaped: a field must not drive the user's terminal.
         var escaped = ""
-        for character in shown { escaped += character == "\"" ? "\\\"" : String(character) }
+        for scalar in shown.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                escaped += "\\u{\(String(scalar.value, radix: 16))}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
         return bytes.count > quotedPrefix ? "\"\(escaped)…\" (\(bytes.count) bytes)" : "\"\(escaped)\""
     }
 
@@ -63,6 +71,11 @@ public enum FieldRules {
     {
         if required && bytes.isEmpty { return .failure(FieldProblem("is empty")) }
         if !isValidUTF8(bytes) { return .failure(FieldProblem("is not valid UTF-8")) }
+        // Line breaks and tabs may stand in quoted fields (RFC 4180); NUL would cut the text
+        // short when read back, and escape sequences could drive a terminal.
+        if let control = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+            return .failure(FieldProblem("\(quoted(bytes)) holds a control character (byte \(bytes[control]) at offset \(control)); text fields may not"))
+        }
         if bytes.count > maximumCharacters {
             let characters = String(decoding: bytes, as: UTF8.self).count
             if characters > maximumCharacters {

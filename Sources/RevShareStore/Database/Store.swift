@@ -16,7 +16,9 @@ public final class Store: Sendable {
     let clock: UTCClock
 
     /// Opens (and, with `create`, creates) the database and brings its schema up to date.
-    public static func open(path: String, create: Bool = false, clock: UTCClock = .system,
+    /// With `readOnly`, a database whose schema is current is opened without taking the write
+    /// lock at all, so reports never wait for a running import or close; `write` then fails.
+    public static func open(path: String, create: Bool = false, readOnly: Bool = false, clock: UTCClock = .system,
                             busyTimeoutSeconds: Double = defaultBusyTimeoutSeconds) throws -> Store {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw Refusal(.notFound, "\(path): no revshare database here; create one with `revshare init` (or pass --db PATH)")
@@ -30,6 +32,14 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.label = "revshare"
         do {
+            if readOnly && !create {
+                var readOnlyConfiguration = configuration
+                readOnlyConfiguration.readonly = true
+                let pool = try DatabasePool(path: path, configuration: readOnlyConfiguration)
+                if try pool.read({ try migrator.hasCompletedMigrations($0) }) {
+                    return Store(path: path, pool: pool, clock: clock)
+                }
+            }
             let pool = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(pool)
             return Store(path: path, pool: pool, clock: clock)

@@ -20,11 +20,14 @@ public struct StoreError: RevShareFailure, CustomStringConvertible {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             category = .databaseIO
-            message = "\(path): could not \(doing): the database stayed locked by another revshare process past the timeout; nothing was written, try again"
-        case .SQLITE_FULL:
+            message = "\(path): could not \(doing): the database stayed locked by another process past the busy timeout; nothing was written, try again"
+        case _ where error.resultCode == .SQLITE_FULL || error.extendedResultCode == .SQLITE_IOERR_SHMSIZE:
             category = .databaseIO
             message = "\(path): could not \(doing): the disk is full; nothing was written, free space and try again"
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_NOTADB, .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOMEM:
+        case .SQLITE_IOERR:
+            category = .databaseIO
+            message = "\(path): could not \(doing): disk I/O error (\(error.message ?? "\(error.extendedResultCode)")); nothing was written: check free space and the file size limit, then try again"
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_NOMEM:
             category = .databaseIO
             message = "\(path): could not \(doing): \(error.message ?? "\(error.resultCode)") (SQLite \(error.resultCode))"
         default:

@@ -41,7 +41,7 @@ struct Partners: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let partners = try store.read("read the partners") { try $0.partners() }
         try output.emit(output.format == .json ? PartnersRenderer.json(partners) : PartnersRenderer.text(partners))
     }

@@ -37,7 +37,7 @@ struct StatementCommand: ParsableCommand {
     var period: Period
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let found = try StatementQuery.statement(partnerID: partner, period: period, store: store)
         try output.emit(StatementOutput.render(found, format: output.format, store: store))
     }
@@ -56,7 +56,7 @@ struct Statements: ParsableCommand {
     var format: OutputFormat = .text
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let found = try StatementQuery.statements(period: period, store: store)
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)

@@ -27,7 +27,7 @@ struct Balance: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let day = asOf ?? Today.utc
         let balances = try store.read("read balances") { try $0.balances(asOf: day) }
         try output.emit(output.format == .json ? BalanceRenderer.json(balances, asOf: day) : BalanceRenderer.text(balances, asOf: day))
@@ -45,7 +45,7 @@ struct Journal: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let dates = period.map { $0.firstDay...$0.lastDay }
         let entries = try store.read("read the journal") { try $0.entries(dated: dates) }
         try output.emit(output.format == .json ? JournalRenderer.json(entries) : JournalRenderer.hledger(entries))
@@ -61,7 +61,7 @@ struct Verify: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let report = try IntegrityCheck.run(store: store)
         try output.emit(output.format == .json ? VerifyRenderer.json(report) : VerifyRenderer.text(report))
         if !report.passed { throw ExitCode(1) }

@@ -13,7 +13,7 @@ struct Periods: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         let periods = try store.read("read the periods") { try $0.periodOverview() }
         try output.emit(output.format == .json ? PeriodsRenderer.json(periods) : PeriodsRenderer.text(periods))
     }
@@ -34,7 +34,7 @@ struct ExportHledger: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let store = try database.openStore()
+        let store = try database.openStoreForReading()
         var journal = ""
         try store.read("read the journal") { reader in
             try reader.forEachEntry { journal += JournalRenderer.hledger([$0]) }
