@@ -8,6 +8,8 @@ CREATE TABLE reconcile_run (
     ran_at  TEXT NOT NULL
 ) STRICT;
 
+CREATE INDEX reconcile_run_by_period ON reconcile_run (period, id);
+
 CREATE TRIGGER reconcile_run_no_update BEFORE UPDATE ON reconcile_run
 BEGIN SELECT RAISE(ABORT, 'reconcile_run is append-only'); END;
 CREATE TRIGGER reconcile_run_no_delete BEFORE DELETE ON reconcile_run

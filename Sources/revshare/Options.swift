@@ -70,6 +70,53 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// Output written piece by piece, so a large export never sits in memory whole. A file is
+/// written beside its final name and renamed into place at the end: all of it or none.
+final class StreamingOutput {
+    private let handle: FileHandle
+    private let path: String?
+    private let temporary: String?
+    private var buffer = Data()
+
+    init(path: String?) throws {
+        self.path = path
+        guard let path else {
+            handle = FileHandle.standardOutput
+            temporary = nil
+            return
+        }
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw Refusal(.databaseIO, "\(path): cannot write the output file here")
+        }
+        self.handle = handle
+        self.temporary = temporary
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    private func flush() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws {
+        flush()
+        guard let path, let temporary else { return }
+        try? handle.close()
+        // rename(2) replaces the old file atomically: a reader sees the old or the new, whole.
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw Refusal(.databaseIO, "\(path): could not write the output file: \(reason)")
+        }
+    }
+}
+
 extension CivilDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

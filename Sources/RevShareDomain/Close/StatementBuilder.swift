@@ -22,8 +22,7 @@ public enum StatementBuilder {
         let report = try reader.currentUsageReport(partnerID: partner.id, period: period)
         let share = try shareResult(partner, period, agreement, reportID: report?.reportID, reader)
         let (adjustments, adjustmentCharges) = try priorPeriodAdjustments(partner, before: period, reader)
-        let payments = try reader.payments(postedIn: period.firstDay...period.lastDay)
-            .filter { $0.partnerID == partner.id }
+        let payments = try reader.payments(partnerID: partner.id, postedIn: period.firstDay...period.lastDay)
             .map { Statement.Payment(paymentID: $0.paymentID, receivedOn: $0.receivedOn, amountMinor: $0.amountMinor) }
         let opening = try period.previous.map {
             try reader.balance(of: .receivable(partner.id), currency: partner.currency, asOf: $0.lastDay)

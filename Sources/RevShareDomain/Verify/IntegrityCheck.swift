@@ -13,15 +13,18 @@ public enum IntegrityCheck {
         let ledger = try reader.verify()
         var problems = ProblemList()
         let charges = try ChargeIndex(reader.chargeEntries())
-        let statements = try reader.issuedStatements()
-        for statement in statements {
+        var statementIDs = Set<String>()
+        var charged: [String: Int64] = [:]
+        try reader.forEachIssuedStatement { statement in
             try check(statement, against: charges, reader, &problems)
+            statementIDs.insert(statement.statementID)
+            charged[statement.partnerID, default: 0] += statement.chargesMinor
         }
-        check(charges, explainedBy: Set(statements.map(\.statementID)), &problems)
+        check(charges, explainedBy: statementIDs, &problems)
         for mismatch in try reader.paymentMismatches() + reader.reportTotalMismatches() {
             problems.add(mismatch.subject, mismatch.message)
         }
-        try checkReceivables(statements, reader, &problems)
+        try checkReceivables(charged: charged, reader, &problems)
         return ledger.adding(problems)
     }
 
@@ -77,11 +80,9 @@ public enum IntegrityCheck {
     }
 
     /// receivable = charges − payments, per partner (SPEC §5).
-    private static func checkReceivables(_ statements: [IssuedStatement], _ reader: ReadContext,
+    private static func checkReceivables(charged: [String: Int64], _ reader: ReadContext,
                                          _ problems: inout ProblemList) throws {
         let payments = try reader.paymentTotals()
-        var charged: [String: Int64] = [:]
-        for statement in statements { charged[statement.partnerID, default: 0] += statement.chargesMinor }
         for partner in try reader.partners() {
             let balance = try reader.balance(of: .receivable(partner.id), currency: partner.currency, asOf: .endOfTime)
             let expected = charged[partner.id, default: 0] - payments[partner.id, default: 0]

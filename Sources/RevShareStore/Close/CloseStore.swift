@@ -106,6 +106,13 @@ extension ReadContext {
         return try Row.fetchAll(db, sql: "SELECT * FROM statement ORDER BY period, partner_id").map { try IssuedStatement(row: $0) }
     }
 
+    /// Calls `visit` with each issued statement in (period, partner) order, one at a time, so
+    /// that checking every statement holds one document in memory, not all of them.
+    public func forEachIssuedStatement(_ visit: (IssuedStatement) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM statement ORDER BY period, partner_id")
+        while let row = try rows.next() { try visit(try IssuedStatement(row: row)) }
+    }
+
     /// Every computation of `partnerID`'s charges for `period`, oldest first.
     public func periodCharges(partnerID: String, forPeriod period: Period) throws -> [PeriodCharge] {
         try Row.fetchAll(db, sql: """

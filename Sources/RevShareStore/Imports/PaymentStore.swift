@@ -45,6 +45,14 @@ extension ReadContext {
                          arguments: [partnerID]).map { try PaymentRecord(row: $0) }
     }
 
+    /// One partner's payments posted in `dates`, in (received_on, payment_id) order.
+    public func payments(partnerID: String, postedIn dates: ClosedRange<CivilDate>) throws -> [PaymentRecord] {
+        try Row.fetchAll(db, sql: Self.paymentSelect + """
+             WHERE p.partner_id = ? AND p.posted_on BETWEEN ? AND ? ORDER BY p.received_on, p.payment_id
+            """, arguments: [partnerID, dates.lowerBound.description, dates.upperBound.description])
+            .map { try PaymentRecord(row: $0) }
+    }
+
     /// Payments posted in `dates`, of every partner, in (received_on, payment_id) order.
     public func payments(postedIn dates: ClosedRange<CivilDate>) throws -> [PaymentRecord] {
         try Row.fetchAll(db, sql: Self.paymentSelect + " WHERE p.posted_on BETWEEN ? AND ? ORDER BY p.received_on, p.payment_id",

@@ -57,14 +57,22 @@ extension ReadContext {
     /// balances left out; sorted by account, then currency. SQLite's integer SUM raises an
     /// error on overflow rather than wrapping.
     public func balances(asOf: CivilDate) throws -> [AccountBalance] {
-        try Row.fetchAll(db, sql: """
+        // As of the latest entry or later every posting counts: sum them from the covering
+        // index alone, without reading a single entry's date.
+        let latest = try String.fetchOne(db, sql: "SELECT max(entry_date) FROM ledger_entry")
+        let everything = latest.map { $0 <= asOf.description } ?? true
+        let sql = everything ? """
+            SELECT account, currency, sum(amount_minor) AS balance FROM ledger_posting
+            GROUP BY account, currency HAVING balance <> 0 ORDER BY account, currency
+            """ : """
             SELECT p.account, p.currency, sum(p.amount_minor) AS balance
             FROM ledger_posting AS p JOIN ledger_entry AS e ON e.seq = p.entry_seq
             WHERE e.entry_date <= ?
             GROUP BY p.account, p.currency
             HAVING balance <> 0
             ORDER BY p.account, p.currency
-            """, arguments: [asOf.description]).map {
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: everything ? [] : [asOf.description]).map {
             AccountBalance(account: $0["account"], currency: $0["currency"], balanceMinor: $0["balance"])
         }
     }

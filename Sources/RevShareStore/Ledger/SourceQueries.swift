@@ -25,13 +25,14 @@ extension ReadContext {
             """) {
             found.append(("entry \(row["seq"] as Int64)", "a payment entry with no payment record: it was not imported by revshare"))
         }
-        for row in try Row.fetchAll(db, sql: """
+        let payments = try Row.fetchCursor(db, sql: """
             SELECT p.payment_id, p.entry_seq, p.amount_minor, p.partner_id, p.currency, p.posted_on,
                    e.entry_date, e.kind, e.idempotency_key,
                    (SELECT sum(amount_minor) FROM ledger_posting WHERE entry_seq = p.entry_seq AND account = 'assets:bank' AND currency = p.currency) AS bank,
                    (SELECT sum(amount_minor) FROM ledger_posting WHERE entry_seq = p.entry_seq AND account = 'assets:receivable:' || p.partner_id AND currency = p.currency) AS receivable
             FROM payment AS p LEFT JOIN ledger_entry AS e ON e.seq = p.entry_seq
-            """) {
+            """)
+        while let row = try payments.next() {
             let id: String = row["payment_id"]
             let amount: Int64 = row["amount_minor"]
             let matches = (row["kind"] as String?) == "payment" && (row["idempotency_key"] as String?) == "payment:\(id)"

@@ -35,10 +35,10 @@ struct ExportHledger: ParsableCommand {
 
     func run() throws {
         let store = try database.openStoreForReading()
-        var journal = ""
+        let sink = try StreamingOutput(path: output)
         try store.read("read the journal") { reader in
-            try reader.forEachEntry { journal += JournalRenderer.hledger([$0]) }
+            try reader.forEachEntry { sink.write(JournalRenderer.hledger([$0])) }
         }
-        try OutputOptions(format: .text, output: output).emit(journal)
+        try sink.finish()
     }
 }
