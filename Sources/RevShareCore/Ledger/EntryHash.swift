@@ -12,10 +12,16 @@ public enum EntryHash {
     public static let genesis = String(repeating: "0", count: 64)
 
     public static func canonicalBytes(_ entry: StoredEntry) -> [UInt8] {
-        var bytes = Array("revshare-entry-v1\n".utf8)
-        func field(_ name: String, _ value: String) {
-            bytes += Array("\(name)=\(value.utf8.count):".utf8)
-            bytes += Array(value.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + entry.description.utf8.count + entry.postings.count * 96)
+        bytes.append(contentsOf: "revshare-entry-v1\n".utf8)
+        // Appends straight into one buffer: `verify` hashes every entry, so no temporaries.
+        func field(_ name: StaticString, _ value: String) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(contentsOf: String(value.utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: value.utf8)
             bytes.append(UInt8(ascii: "\n"))
         }
         field("seq", String(entry.sequence))

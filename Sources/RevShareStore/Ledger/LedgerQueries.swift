@@ -91,23 +91,23 @@ extension ReadContext {
 enum EntryAssembler {
     static func assemble(_ rows: RowCursor, _ visit: (StoredEntry) throws -> Void) throws {
         var current: (header: Row, postings: [StoredEntry.StoredPosting])?
+        // Columns by position (the order of `entrySelect`): a name lookup lower-cases the name
+        // on every access, and `verify` reads every row of the ledger.
         func flush() throws {
             guard let (header, postings) = current else { return }
             try visit(StoredEntry(
-                sequence: header["seq"], date: header["entry_date"], kind: header["kind"],
-                description: header["description"], idempotencyKey: header["idempotency_key"],
-                recordedAt: header["recorded_at"], postings: postings,
-                previousHash: header["prev_hash"], hash: header["hash"]))
+                sequence: header[0], date: header[1], kind: header[2], description: header[3],
+                idempotencyKey: header[4], recordedAt: header[5], postings: postings,
+                previousHash: header[6], hash: header[7]))
         }
         while let row = try rows.next() {
-            let sequence: Int64 = row["seq"]
-            if current.map({ ($0.header["seq"] as Int64) != sequence }) ?? true {
+            let sequence: Int64 = row[0]
+            if current.map({ ($0.header[0] as Int64) != sequence }) ?? true {
                 try flush()
                 current = (row.copy(), [])
             }
-            if let account: String = row["account"] {
-                current!.postings.append(StoredEntry.StoredPosting(
-                    account: account, currency: row["currency"], amountMinor: row["amount_minor"]))
+            if let account: String = row[8] {
+                current!.postings.append(StoredEntry.StoredPosting(account: account, currency: row[9], amountMinor: row[10]))
             }
         }
         try flush()
