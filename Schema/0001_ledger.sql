@@ -28,9 +28,9 @@ CREATE TABLE ledger_posting (
     PRIMARY KEY (entry_seq, line)
 ) STRICT, WITHOUT ROWID;
 
--- Covers balances: account, currency and amount without touching the table (the primary key
--- entry_seq rides along in every index of a WITHOUT ROWID table).
-CREATE INDEX ledger_posting_by_account ON ledger_posting (account, currency, amount_minor);
+-- Covers balances (account, currency, amount without touching the table) and seeks by entry
+-- within an account, as verify's payment check does.
+CREATE INDEX ledger_posting_by_account ON ledger_posting (account, currency, entry_seq, amount_minor);
 
 CREATE TRIGGER ledger_posting_only_into_open_entry
 BEFORE INSERT ON ledger_posting
