@@ -94,7 +94,8 @@ CREATE TABLE payment (
 ) STRICT;
 
 CREATE INDEX payment_by_partner ON payment (partner_id, received_on, payment_id);
-CREATE INDEX payment_by_posted_on ON payment (partner_id, posted_on);
+CREATE INDEX payment_by_partner_posted_on ON payment (partner_id, posted_on);
+CREATE INDEX payment_by_posted_on ON payment (posted_on);
 
 -- The close sets this marker (SPEC §4.1); agreements and imports consult it.
 CREATE TABLE closed_period (
