@@ -73,7 +73,7 @@ public enum Reconciler {
 
     /// `revshare resolve ID --note TEXT`.
     public static func resolve(id: String, note: String, store: Store) throws -> DiscrepancyRecord {
-        guard !note.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard note.contains(where: { !$0.isWhitespace }) else {
             throw Refusal(.usage, "--note must say why the discrepancy is resolved")
         }
         return try store.write("resolve \(id)") { context in
@@ -93,15 +93,4 @@ extension Discrepancy {
                           model: model, paymentID: paymentID, expected: expected?.text, actual: actual?.text,
                           difference: difference?.text, message: message)
     }
-}
-
-extension String {
-    func trimmingCharacters(in set: Whitespace) -> String {
-        var text = Substring(self)
-        while text.first.map({ $0 == " " || $0 == "\t" || $0 == "\n" }) ?? false { text.removeFirst() }
-        while text.last.map({ $0 == " " || $0 == "\t" || $0 == "\n" }) ?? false { text.removeLast() }
-        return String(text)
-    }
-
-    enum Whitespace { case whitespaces }
 }

@@ -116,7 +116,8 @@ public struct StoredEntry: Hashable, Sendable {
     public let recordedAt: String
     public let postings: [StoredPosting]
     public let previousHash: String
-    public let hash: String
+    /// Set once, by `EntryDraft.sealed`, from the other fields.
+    public fileprivate(set) var hash: String
 
     public init(sequence: Int64, date: String, kind: String, description: String, idempotencyKey: String,
                 recordedAt: String, postings: [StoredPosting], previousHash: String, hash: String) {
@@ -151,13 +152,11 @@ extension StoredEntry.StoredPosting {
 extension EntryDraft {
     /// The draft placed on the chain after the entry whose hash is `previousHash`.
     public func sealed(sequence: Int64, recordedAt: String, previousHash: String) -> StoredEntry {
-        let unhashed = StoredEntry(
+        var entry = StoredEntry(
             sequence: sequence, date: date.description, kind: kind.rawValue, description: description,
             idempotencyKey: idempotencyKey, recordedAt: recordedAt,
             postings: postings.map(StoredEntry.StoredPosting.init), previousHash: previousHash, hash: "")
-        return StoredEntry(
-            sequence: sequence, date: unhashed.date, kind: unhashed.kind, description: description,
-            idempotencyKey: idempotencyKey, recordedAt: recordedAt, postings: unhashed.postings,
-            previousHash: previousHash, hash: unhashed.computedHash)
+        entry.hash = entry.computedHash
+        return entry
     }
 }
