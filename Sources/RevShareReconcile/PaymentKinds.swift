@@ -8,14 +8,7 @@ enum PaymentKinds {
     static func forPartner(_ partner: Partner, statement: IssuedStatement, asOf: CivilDate,
                            tolerance: Tolerance, _ reader: ReadContext) throws -> [Discrepancy] {
         let period = statement.period
-        let received = try reader.payments(partnerID: partner.id).filter { $0.receivedOn <= asOf }
-        let charges = try reader.issuedStatements().filter { $0.partnerID == partner.id }
-            .map { PeriodCharges(period: $0.period, chargesMinor: $0.chargesMinor) }
-        let application = PaymentApplication.apply(
-            charges: charges,
-            payments: received.map { ReceivedPayment(paymentID: $0.paymentID, receivedOn: $0.receivedOn,
-                                                     amountMinor: $0.amountMinor, reference: $0.reference) },
-            asOf: asOf)
+        let (application, received) = try PaymentApplication.recorded(partnerID: partner.id, asOf: asOf, reader)
         guard let status = application.status(of: period) else { return [] }
         let currency = partner.currency
         let money = { (minor: Int64) in Money.format(minor: minor, currency: currency) }

@@ -87,10 +87,3 @@ enum UsageKinds {
         }
     }
 }
-
-extension ModelTotals {
-    var usage: ModelUsage {
-        ModelUsage(model: model, requests: requests, inputTokens: inputTokens, outputTokens: outputTokens,
-                   grossRevenueMicros: grossRevenueMicros)
-    }
-}

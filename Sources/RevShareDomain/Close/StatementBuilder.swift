@@ -43,12 +43,7 @@ public enum StatementBuilder {
     static func shareResult(_ partner: Partner, _ period: Period, _ agreement: Agreement, reportID: Int64?,
                             _ reader: ReadContext) throws -> ShareResult {
         let usage = try reportID.map { try reader.modelTotals(reportID: $0) } ?? []
-        return try ShareCalculator.compute(
-            usage: usage.map {
-                ModelUsage(model: $0.model, requests: $0.requests, inputTokens: $0.inputTokens,
-                           outputTokens: $0.outputTokens, grossRevenueMicros: $0.grossRevenueMicros)
-            },
-            agreement: agreement, currency: partner.currency).get()
+        return try ShareCalculator.compute(usage: usage.map(\.usage), agreement: agreement, currency: partner.currency).get()
     }
 
     /// For every earlier closed period whose current usage report is not the one its charges

@@ -1,4 +1,5 @@
 import RevShareCore
+import RevShareStore
 
 /// One model's usage by one partner in one period: sums over the partner's current rows, as the
 /// store aggregates them. Counts are ≥ 0 (SPEC §3.2); gross revenue is in micro-units (10^-6) of
@@ -25,4 +26,12 @@ public struct ModelUsage: Hashable, Sendable {
 enum Bytewise {
     static func less(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicographicallyPrecedes(rhs.utf8) }
     static func equal(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
+}
+
+extension ModelTotals {
+    /// A report's per-model totals as the share computation takes them.
+    public var usage: ModelUsage {
+        ModelUsage(model: model, requests: requests, inputTokens: inputTokens, outputTokens: outputTokens,
+                   grossRevenueMicros: grossRevenueMicros)
+    }
 }

@@ -287,15 +287,8 @@ struct AuditAssembler {
 
     private func paymentApplication(_ partner: Partner, _ issued: IssuedStatement,
                                     _ context: Context) throws -> AuditReport.PaymentApplicationForPeriod {
-        let records = try reader.payments(partnerID: partner.id).filter { $0.receivedOn <= asOf }
+        let (application, records) = try PaymentApplication.recorded(partnerID: partner.id, asOf: asOf, reader)
         let byID = Dictionary(records.map { ($0.paymentID, $0) }, uniquingKeysWith: { first, _ in first })
-        let charges = try reader.issuedStatements().filter { $0.partnerID == partner.id }
-            .map { PeriodCharges(period: $0.period, chargesMinor: $0.chargesMinor) }
-        let application = PaymentApplication.apply(
-            charges: charges,
-            payments: records.map { ReceivedPayment(paymentID: $0.paymentID, receivedOn: $0.receivedOn,
-                                                    amountMinor: $0.amountMinor, reference: $0.reference) },
-            asOf: asOf)
         let status = application.status(of: period)
         let allocations = application.allocations.compactMap { allocation -> AuditReport.PaymentApplicationForPeriod.Allocation? in
             let here = allocation.allocated.filter { $0.period == period }.reduce(Int64(0)) { $0 + $1.amountMinor }

@@ -106,6 +106,12 @@ extension ReadContext {
         return try Row.fetchAll(db, sql: "SELECT * FROM statement ORDER BY period, partner_id").map { try IssuedStatement(row: $0) }
     }
 
+    /// Each issued statement's period and charges for one partner, oldest first; no documents.
+    public func issuedCharges(partnerID: String) throws -> [(period: Period, chargesMinor: Int64)] {
+        try Row.fetchAll(db, sql: "SELECT period, charges_minor FROM statement WHERE partner_id = ? ORDER BY period",
+                         arguments: [partnerID]).map { (try $0.period("period", in: "statement"), $0["charges_minor"]) }
+    }
+
     /// Calls `visit` with each issued statement in (period, partner) order, one at a time, so
     /// that checking every statement holds one document in memory, not all of them.
     public func forEachIssuedStatement(_ visit: (IssuedStatement) throws -> Void) throws {
