@@ -72,14 +72,21 @@ public enum Reconciler {
     }
 
     /// `revshare resolve ID --note TEXT`.
+    /// A resolution note's limit, in Unicode scalars (the database checks the same).
+    public static let maximumNoteCharacters = 4000
+
     public static func resolve(id: String, note: String, store: Store) throws -> DiscrepancyRecord {
         guard note.contains(where: { !$0.isWhitespace }) else {
             throw Refusal(.usage, "--note must say why the discrepancy is resolved")
         }
+        let noteLength = note.unicodeScalars.count
+        guard noteLength <= maximumNoteCharacters else {
+            throw Refusal(.invalidInput, "--note is \(noteLength) characters long; a resolution note has at most \(maximumNoteCharacters): shorten it and keep the details in a document it names")
+        }
         return try store.write("resolve \(id)") { context in
             guard try context.reader.discrepancyRecord(id: id) != nil else {
                 let known = try context.reader.discrepancyIDs(limit: 20)
-                throw Refusal(.invalidInput, "no discrepancy \(id); \(known.isEmpty ? "none is stored yet: run `revshare reconcile` first" : "known ids include: \(known.joined(separator: ", "))")")
+                throw Refusal(.invalidInput, "no discrepancy \(TerminalText.escaped(id)); \(known.isEmpty ? "none is stored yet: run `revshare reconcile` first" : "known ids include: \(known.joined(separator: ", "))")")
             }
             try context.addResolution(discrepancyID: id, note: note)
             return try context.reader.discrepancyRecord(id: id)!

@@ -16,20 +16,24 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// How long a writer waits for another process's write lock: `$REVSHARE_BUSY_TIMEOUT_SECONDS`
-    /// (whole seconds, 0…3600), else 30 s.
-    var busyTimeoutSeconds: Double {
-        guard let text = ProcessInfo.processInfo.environment["REVSHARE_BUSY_TIMEOUT_SECONDS"],
-              let seconds = Int(text), (0...3600).contains(seconds) else { return Store.defaultBusyTimeoutSeconds }
+    /// (whole seconds, 0…3600), else 30 s. Any other value is refused, never replaced silently.
+    func busyTimeoutSeconds() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["REVSHARE_BUSY_TIMEOUT_SECONDS"] else {
+            return Store.defaultBusyTimeoutSeconds
+        }
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seconds = Int(text), (0...3600).contains(seconds) else {
+            throw Refusal(.usage, "REVSHARE_BUSY_TIMEOUT_SECONDS=\"\(TerminalText.escaped(text))\": give whole seconds from 0 to 3600")
+        }
         return Double(seconds)
     }
 
     func openStore(create: Bool = false) throws -> Store {
-        try Store.open(path: path, create: create, busyTimeoutSeconds: busyTimeoutSeconds)
+        try Store.open(path: path, create: create, busyTimeoutSeconds: busyTimeoutSeconds())
     }
 
     /// For commands that only read: never waits for another process's write lock.
     func openStoreForReading() throws -> Store {
-        try Store.open(path: path, readOnly: true, busyTimeoutSeconds: busyTimeoutSeconds)
+        try Store.open(path: path, readOnly: true, busyTimeoutSeconds: busyTimeoutSeconds())
     }
 }
 
@@ -44,76 +48,16 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write to this file instead of standard output.")
     var output: String?
 
-    init() {}
-
-    init(format: OutputFormat, output: String?) {
-        self.format = format
-        self.output = output
-    }
-
     func validate(allowing formats: [OutputFormat]) throws {
         guard formats.contains(format) else {
             throw ValidationError("--format \(format.rawValue) is not available here; use one of: \(formats.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
-    func emit(_ text: String) throws {
-        guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw Refusal(.databaseIO, "\(output): could not write the output file: \(error.localizedDescription)")
-        }
-    }
-}
-
-/// Output written piece by piece, so a large export never sits in memory whole. A file is
-/// written beside its final name and renamed into place at the end: all of it or none.
-final class StreamingOutput {
-    private let handle: FileHandle
-    private let path: String?
-    private let temporary: String?
-    private var buffer = Data()
-
-    init(path: String?) throws {
-        self.path = path
-        guard let path else {
-            handle = FileHandle.standardOutput
-            temporary = nil
-            return
-        }
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw Refusal(.databaseIO, "\(path): cannot write the output file here")
-        }
-        self.handle = handle
-        self.temporary = temporary
-    }
-
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 20 { flush() }
-    }
-
-    private func flush() {
-        handle.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    func finish() throws {
-        flush()
-        guard let path, let temporary else { return }
-        try? handle.close()
-        // rename(2) replaces the old file atomically: a reader sees the old or the new, whole.
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw Refusal(.databaseIO, "\(path): could not write the output file: \(reason)")
-        }
+    /// Where `--output` sends the report, checked before any work is done: never over the
+    /// database in use.
+    func target(_ database: DatabaseOptions) throws -> OutputTarget {
+        try OutputTarget(output, database: database.path)
     }
 }
 
@@ -142,6 +86,13 @@ enum GlobalArguments {
         }
         return arguments
     }
+
+    /// The word in command position when it names no command: ArgumentParser would blame
+    /// whatever option follows it instead.
+    static func unknownCommand(_ arguments: [String], known: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !known.contains(first) else { return nil }
+        return first
+    }
 }
 
 enum ExitStatus {
@@ -162,10 +113,6 @@ enum Diagnostics {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
-    static func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Console.err(line + "\n")
     }
 }

@@ -19,7 +19,13 @@ struct RevShare: ParsableCommand {
         ])
 
     static func main() {
+        Console.guardStandardDescriptors()
         let arguments = GlobalArguments.movingDatabaseOptionAfterCommand(Array(CommandLine.arguments.dropFirst()))
+        let commands = configuration.subcommands.map { $0._commandName }
+        if let unknown = GlobalArguments.unknownCommand(arguments, known: commands) {
+            Diagnostics.printError("Error: unknown command '\(TerminalText.escaped(unknown))'; the commands are: \(commands.joined(separator: ", ")) (see 'revshare --help')")
+            Foundation.exit(64)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -21,9 +21,15 @@ struct DecimalParsingTests {
         #expect(ScaledDecimal.parse(text, scale: scale) == .success(expected))
     }
 
+    @Test("a minus sign before zero digits only is zero, allowed everywhere", arguments: ["-0", "-0.0", "-00.00", "-0.000000"])
+    func negativeZero(text: String) {
+        #expect(ScaledDecimal.parse(text, scale: 6, allowNegative: false) == .success(0))
+        #expect(ScaledDecimal.parse(text, scale: 6, allowNegative: true) == .success(0))
+    }
+
     @Test("negatives only where allowed", arguments: [
         ("-0.05", 2, 5 as Int64),
-        ("-0", 2, 0),
+        ("-0.000001", 6, 1),
         ("-92233720368547758.08", 2, Int64.max), // magnitude of Int64.min, checked below
     ])
     func negatives(text: String, scale: Int, magnitude: Int64) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import RevShareCore
 import RevShareDomain
 import RevShareImport
@@ -82,11 +83,11 @@ struct CloseTests {
 
         // Earliest usage is 2025-01: 2025-02 cannot be the first close.
         #expect(throws: Refusal(.invalidInput, "cannot close 2025-02: close 2025-01 first, the earliest period with usage")) {
-            try PeriodClose.close(period("2025-02"), store: books.store)
+            try PeriodClose.close(period("2025-02"), today: Fixtures.today, store: books.store)
         }
         #expect(try books.journal() == [])
 
-        guard case .closed(let statements) = try PeriodClose.close(period("2025-01"), store: books.store) else {
+        guard case .closed(let statements) = try PeriodClose.close(period("2025-01"), today: Fixtures.today, store: books.store) else {
             Issue.record("2025-01 was not closed")
             return
         }
@@ -104,17 +105,17 @@ struct CloseTests {
         ])
 
         // Again: a no-op.
-        #expect(try PeriodClose.close(period("2025-01"), store: books.store) == .alreadyClosed)
+        #expect(try PeriodClose.close(period("2025-01"), today: Fixtures.today, store: books.store) == .alreadyClosed)
         #expect(try books.journal().count == 2)
 
         // A gap after the locked range names the period to close first; nothing is written.
         #expect(throws: Refusal(.invalidInput, "cannot close 2025-03: close 2025-02 first: periods close one after another")) {
-            try PeriodClose.close(period("2025-03"), store: books.store)
+            try PeriodClose.close(period("2025-03"), today: Fixtures.today, store: books.store)
         }
         #expect(try books.journal().count == 2)
 
         // February: 0.10 × 1000 + 0.12 × (2000 − 1000) = 100 + 120 = 220.00 ≥ 150.00, no true-up.
-        guard case .closed(let february) = try PeriodClose.close(period("2025-02"), store: books.store) else {
+        guard case .closed(let february) = try PeriodClose.close(period("2025-02"), today: Fixtures.today, store: books.store) else {
             Issue.record("2025-02 was not closed")
             return
         }
@@ -138,7 +139,7 @@ struct CloseTests {
         defer { books.remove() }
         // 0.10 × 1000.00 = 100.00 a month.
         try books.usage("usage.csv", ["2025-01-10", "2025-02-10", "2025-03-10"].map { "\($0),aws,m,,1,0,0,1000.00" })
-        for month in ["2025-01", "2025-02", "2025-03"] { _ = try PeriodClose.close(period(month), store: books.store) }
+        for month in ["2025-01", "2025-02", "2025-03"] { _ = try PeriodClose.close(period(month), today: Fixtures.today, store: books.store) }
         // p-a was received on 2025-02-20 but imported after the close of March: posted 2025-04-01.
         try books.payments("payments.csv", [
             "p-a,aws,2025-02-20,150.00,USD,2025-02",

@@ -121,7 +121,7 @@ struct ReconcileBooks {
     }
 
     func close(_ period: String) throws {
-        guard case .closed = try PeriodClose.close(Period(period)!, store: store) else {
+        guard case .closed = try PeriodClose.close(Period(period)!, today: Fixtures.today, store: store) else {
             Issue.record("\(period) was already closed")
             return
         }

@@ -432,7 +432,7 @@ struct AgreementParserTests {
         ("the top level is a mapping", "- id: aws\n", ["a.yaml:1:1: expected a mapping with the key partners, found a list"]),
         ("an empty file", "", ["a.yaml: partners: required key is missing: the file holds no YAML document"]),
         ("YAML syntax", "partners:\n  - id: aws\n   name: x\n", ["a.yaml:3:4: YAML syntax error: did not find expected '-' indicator (while parsing a block collection started on line 2, column 3)"]),
-        ("duplicate YAML keys", "partners: []\npartners: []\n", [#"a.yaml:1:1: duplicate key "partners" in one mapping; each key may appear once"#]),
+        ("duplicate YAML keys", "partners: []\npartners: []\n", [#"a.yaml:2:1: duplicate key "partners" in one mapping (first on line 1); each key may appear once"#]),
     ]
 
     @Test("every rule broken once gives exactly its message", arguments: brokenRules)

@@ -486,21 +486,6 @@ private struct FailingSource: ByteSource {
         #expect(reader.source.bytesConsumed == input.count)
     }
 
-    @Test func drainAfterAnErrorReadsTheRest() throws {
-        let input = Array("a\nb\"\nmore,rows\nand more\n".utf8)
-        var seen: [UInt8] = []
-        let source = ObservedByteSource(BytesByteSource(input)) { seen.append(contentsOf: $0) }
-        var reader = CSVReader(source: source, chunkSize: 4)
-        var record = CSVRecord()
-        #expect(try reader.next(into: &record))
-        #expect(throws: CSVError(line: 2, kind: .strayQuote(column: 1))) { try reader.next(into: &record) }
-        #expect(seen.count < input.count)
-        try reader.drainSource()
-        #expect(seen == input)
-        #expect(reader.bytesRead == input.count)
-        #expect(try !reader.next(into: &record))
-    }
-
     @Test func fileSource() throws {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("csvreader-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")

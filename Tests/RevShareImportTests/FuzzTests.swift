@@ -471,7 +471,8 @@ private func modelsReadBackWrongly(_ bytes: [UInt8], _ store: Store) throws -> [
 }
 
 /// A slow, obvious reference for the decimal grammar (README "Choices"): `-?D+(.D+)?`, digits on both
-/// sides of the point, at most `scale` fractional digits, the value × 10^scale within Int64.
+/// sides of the point, at most `scale` fractional digits, the value × 10^scale within Int64; a
+/// minus sign before zero digits only is zero, allowed everywhere.
 private enum ReferenceDecimal {
     static func parse(_ text: String, scale: Int, allowNegative: Bool) -> Result<Int64, ScaledDecimal.ParseError> {
         if text.isEmpty { return .failure(.empty) }
@@ -480,7 +481,8 @@ private enum ReferenceDecimal {
         let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let isDigits = { (s: String) in !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
         guard isDigits(parts[0]), parts.count == 1 || isDigits(parts[1]) else { return .failure(.notADecimal) }
-        if negative && !allowNegative { return .failure(.negativeNotAllowed) }
+        let isZero = (parts[0] + (parts.count == 2 ? parts[1] : "")).allSatisfy { $0 == "0" }
+        if negative && !isZero && !allowNegative { return .failure(.negativeNotAllowed) }
         let fraction = parts.count == 2 ? parts[1] : ""
         if fraction.count > scale { return .failure(.tooManyFractionDigits(maximum: scale)) }
         let digits = (parts[0] + fraction + String(repeating: "0", count: scale - fraction.count)).drop { $0 == "0" }

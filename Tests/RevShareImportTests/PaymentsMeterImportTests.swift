@@ -36,7 +36,7 @@ private let badPayments: [BadInput] = [
              expected: [#"{dir}/p.csv:2: amount: "100.005" has more than 2 fractional digits (never rounded)"#]),
     BadInput(name: "any decimals in JPY", kind: .payments,
              content: payments(pay(partner: "groq", amount: "1500.5", currency: "JPY")),
-             expected: [#"{dir}/p.csv:2: amount: "1500.5" has more than 0 fractional digits (never rounded)"#]),
+             expected: [#"{dir}/p.csv:2: amount: "1500.5" has fractional digits, but the currency has no fractional digits (never rounded)"#]),
     BadInput(name: "amount beyond Int64 minor units", kind: .payments, content: payments(pay(amount: "92233720368547758.08")),
              expected: [#"{dir}/p.csv:2: amount: "92233720368547758.08" is out of range"#]),
     BadInput(name: "amount with an exponent", kind: .payments, content: payments(pay(amount: "1e2")),

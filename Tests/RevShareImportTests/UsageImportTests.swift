@@ -255,7 +255,7 @@ struct UsageImportTests {
         let fixture = try ImportTestStore()
         defer { fixture.remove() }
         let text = Self.texture
-            + "aws,\"two\nlines\",2025-01-05,,,1,12a,3,4,,\r\n"       // starts on line 7, ends on line 8
+            + "aws,plain,2025-01-05,\"two\nlines\",,1,12a,3,4,,\r\n"  // starts on line 7, ends on line 8
             + "aws,plain,2025-01-06,\"a\r\nb\r\nc\",,1,2,-3,4,,\r\n"  // lines 9–11
             + "\r\n\n"                                                 // lines 12, 13: empty
             + "aws,plain,2025-01-07,,,1,2,3,4.0000001,,\r\n"           // line 14

@@ -67,3 +67,49 @@ private final class DrainedPipes: @unchecked Sendable {
         return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }
+
+/// Runs a POSIX shell script with `$REVSHARE` naming the built executable: for what a pipe
+/// cannot show (a closed descriptor, `> /dev/full`, `< /dev/zero`). Bounded by `timeout`.
+public func runShell(_ script: String, in directory: String, seconds: Int = 60) throws -> RunResult {
+    try runTool("/usr/bin/timeout", [String(seconds), "/bin/sh", "-c", script], in: directory,
+                environment: ["REVSHARE": RevShareExecutable.path])
+}
+
+/// Runs any program with its output collected (the sqlite3 CLI, sha256sum, hledger…).
+public func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String] = [:]) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "REVSHARE_DB")
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let collected = DrainedPipes(out: out, err: err)
+    process.waitUntilExit()
+    let (stdout, stderr) = collected.wait()
+    return RunResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+}
+
+/// The sqlite3 CLI on a database file: what the store holds, read behind revshare's back.
+public func sqlite3(_ database: String, _ sql: String, readOnly: Bool = true) throws -> String {
+    let result = try runTool("/usr/bin/sqlite3", (readOnly ? ["-readonly"] : []) + [database, sql])
+    guard result.status == 0 else { throw SQLite3Failure(message: result.stderr) }
+    return result.stdout
+}
+
+public struct SQLite3Failure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { "sqlite3: \(message)" }
+}
+
+/// The lowercase hex SHA-256 of a file, computed independently with sha256sum.
+public func sha256sum(_ path: String) throws -> String {
+    String(try runTool("/usr/bin/sha256sum", [path]).stdout.prefix(64))
+}

@@ -60,3 +60,9 @@ public let repositoryRoot: String = {
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.path
 }()
+
+/// Fixed dates, so no test reads the clock.
+public enum Fixtures {
+    /// "Today" for closes in tests: after every period the fixtures use.
+    public static let today = CivilDate("2026-06-30")!
+}

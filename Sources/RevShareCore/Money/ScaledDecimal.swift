@@ -31,6 +31,7 @@ public enum ScaledDecimal {
         var fractionDigits = 0
         var seenPoint = false
         var overflowed = false
+        var nonZero = false  // `-0` and `-0.00` are zero, not negative
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
@@ -41,6 +42,7 @@ public enum ScaledDecimal {
             }
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return .failure(.notADecimal) }
+            nonZero = nonZero || digit != 0
             if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
             if fractionDigits > scale { continue }  // keep scanning: syntax errors take precedence
             let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
@@ -49,7 +51,7 @@ public enum ScaledDecimal {
             magnitude = sum
         }
         if integerDigits == 0 || (seenPoint && fractionDigits == 0) { return .failure(.notADecimal) }
-        if negative && !allowNegative { return .failure(.negativeNotAllowed) }
+        if negative && nonZero && !allowNegative { return .failure(.negativeNotAllowed) }
         if fractionDigits > scale { return .failure(.tooManyFractionDigits(maximum: scale)) }
         for _ in fractionDigits..<scale {
             let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)

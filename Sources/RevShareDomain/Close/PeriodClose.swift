@@ -11,10 +11,15 @@ public enum CloseOutcome: Sendable, Equatable {
 /// partner's charges, issue and freeze their statements, and mark the period closed. A close
 /// killed at any instant leaves all of it or none; a re-run posts everything exactly once.
 public enum PeriodClose {
-    public static func close(_ period: Period, store: Store) throws -> CloseOutcome {
+    ///
+    /// A period that has not ended by `today` (UTC) is refused unless `beforeItEnds`: closing
+    /// it would lock every earlier period, and usage still to come, out for good.
+    public static func close(_ period: Period, today: CivilDate, beforeItEnds: Bool = false,
+                             store: Store) throws -> CloseOutcome {
         try store.write("close \(period)") { context in
             let reader = context.reader
             if try reader.isClosed(period) { return .alreadyClosed }
+            try checkEnded(period, today: today, beforeItEnds: beforeItEnds)
             try checkOrder(period, reader)
             var statements: [Statement] = []
             for partner in try reader.partners() where partner.agreement(for: period) != nil {
@@ -27,6 +32,11 @@ public enum PeriodClose {
             _ = try context.markClosed(period)
             return .closed(statements)
         }
+    }
+
+    static func checkEnded(_ period: Period, today: CivilDate, beforeItEnds: Bool) throws {
+        guard !beforeItEnds, period.lastDay >= today else { return }
+        throw Refusal(.invalidInput, "cannot close \(period): it has not ended yet (its last day is \(period.lastDay), today is \(today) UTC); a close is final and locks every period up to it: pass --before-period-end if you mean it")
     }
 
     /// The first close may be of any period up to the earliest with usage; after that periods

@@ -105,41 +105,41 @@ public enum SampleBooks {
     /// each period with usage in order, importing each restatement with `--restate` once the
     /// period it restates is closed (the next close bills the difference). `step` hears one
     /// line per action: (what, subject, outcome).
-    public static func build(_ samples: SampleFiles, store: Store,
-                             step: (String, String, String) -> Void) throws -> [ClosedPeriod] {
+    public static func build(_ samples: SampleFiles, store: Store, today: CivilDate,
+                             step: (String, String, String) throws -> Void) throws -> [ClosedPeriod] {
         var closes: [ClosedPeriod] = []
         let agreements = try AgreementLoader.load(path: samples.agreements, into: store)
-        step("agreements", samples.agreements,
+        try step("agreements", samples.agreements,
              "\(agreements.partnerCount) partners, \(agreements.agreementCount) agreements")
 
         var periods = Set<Period>()
         for file in try samples.usageFiles() {
             let summary = try UsageImporter.run(InputFile(argument: file), restate: false, store: store)
             periods.formUnion(summary.reports.map(\.period))
-            step("usage", file, Self.describe(summary))
+            try step("usage", file, Self.describe(summary))
         }
         let payments = try PaymentsImporter.run(InputFile(argument: samples.payments), store: store)
-        step("payments", samples.payments, "\(payments.newRecords) payments")
+        try step("payments", samples.payments, "\(payments.newRecords) payments")
         let meter = try MeterImporter.run(InputFile(argument: samples.meter), store: store)
-        step("meter", samples.meter, "\(meter.rows) rows, \(Set(meter.reports.map(\.partnerID)).count) partners")
+        try step("meter", samples.meter, "\(meter.rows) rows, \(Set(meter.reports.map(\.partnerID)).count) partners")
 
         guard var period = periods.min(), let last = periods.max() else {
             throw Refusal(.invalidInput, "\(samples.root)/usage: no usage rows to close; regenerate the samples with scripts/generate-samples")
         }
         var restatements = try samples.restatements()
         while true {
-            switch try PeriodClose.close(period, store: store) {
+            switch try PeriodClose.close(period, today: today, store: store) {
             case .closed(let statements):
                 closes.append(ClosedPeriod(period: period, statements: statements))
-                step("close", period.description, "\(statements.count) statements issued")
+                try step("close", period.description, "\(statements.count) statements issued")
             case .alreadyClosed:
-                step("close", period.description, "already closed")
+                try step("close", period.description, "already closed")
             }
             // A restatement is imported once the period it restates is closed; the next close
             // bills the difference as a prior-period adjustment.
             for restatement in restatements where restatement.period.map({ $0 <= period }) ?? true {
                 let summary = try UsageImporter.run(InputFile(argument: restatement.file), restate: true, store: store)
-                step("restatement", restatement.file, Self.describe(summary))
+                try step("restatement", restatement.file, Self.describe(summary))
             }
             restatements.removeAll { $0.period.map { $0 <= period } ?? true }
             guard period < last, let next = period.next else { break }
@@ -147,7 +147,7 @@ public enum SampleBooks {
         }
         for restatement in restatements {  // of a period the demo does not close: imported last
             let summary = try UsageImporter.run(InputFile(argument: restatement.file), restate: true, store: store)
-            step("restatement", restatement.file, Self.describe(summary))
+            try step("restatement", restatement.file, Self.describe(summary))
         }
         return closes
     }

@@ -141,6 +141,8 @@ private struct Builder {
             issue("partners", line: nil, column: nil, "required key is missing: the file holds no YAML document")
             return []
         }
+        reportExplicitTags(root)
+        guard issues.isEmpty else { return [] }
         do {
             return try partners(root)
         } catch {
@@ -684,6 +686,27 @@ private struct Builder {
 
     // MARK: File-level problems
 
+    /// YAML tags (`!foo 1`, `!!python/object …`) would give a value a meaning of the writer's
+    /// choosing; agreements are plain data, so every tag outside YAML's core schema is refused.
+    /// The walk stops at the values limit, which the reading that follows reports.
+    mutating func reportExplicitTags(_ root: Node) {
+        var pending = [root]
+        var visited = 0
+        while let node = pending.popLast(), visited < AgreementsParser.maxValues {
+            visited += 1
+            let tag = node.tag.description
+            if !tag.hasPrefix("tag:yaml.org,2002:") {
+                issue("", line: node.mark?.line, column: node.mark?.column,
+                      "the YAML tag \(quoted(tag)) is not allowed; agreements are plain values, write them without tags")
+            }
+            switch node {
+            case .mapping(let mapping): for (key, value) in mapping { pending += [value, key] }
+            case .sequence(let sequence): pending += sequence.reversed()
+            default: break
+            }
+        }
+    }
+
     mutating func yamlError(_ error: Error, text: String) {
         guard let error = error as? YamlError else {
             issue("", line: nil, column: nil, "could not read the YAML: \(error)")
@@ -699,15 +722,39 @@ private struct Builder {
             }
             issue("", line: mark.line, column: mark.column, message)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            // YAML names the first of the keys; the error belongs on the line that repeats it.
             let keys = duplicates.map { quoted($0) }.joined(separator: ", ")
-            issue("", line: context.mark.line, column: context.mark.column,
-                  "duplicate key \(keys) in one mapping; each key may appear once")
+            let first = (line: context.mark.line, column: context.mark.column)
+            let repeated = duplicates.first.flatMap { Self.repetition(of: $0, after: first, in: text) }
+            let located = repeated.map { _ in " (first on line \(first.line))" } ?? ""
+            issue("", line: repeated?.line ?? first.line, column: repeated?.column ?? first.column,
+                  "duplicate key \(keys) in one mapping\(located); each key may appear once")
         case .reader(let problem, let offset, _, _):
             let position = offset.map { Self.lineAndColumn(ofCharacter: $0, in: text) }
             issue("", line: position?.line, column: position?.column, "YAML error: \(problem)")
         default:
             issue("", line: nil, column: nil, "could not read the YAML: \(error)")
         }
+    }
+
+    /// Where `key` is written again as a key after its first place: on a later line at the same
+    /// column (a block mapping) or later on the same line (a flow mapping).
+    static func repetition(of key: String, after first: (line: Int, column: Int), in text: String) -> (line: Int, column: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.line <= lines.count else { return nil }
+        for lineNumber in first.line...lines.count {
+            let scalars = Array(lines[lineNumber - 1].unicodeScalars)
+            let keyScalars = Array(key.unicodeScalars)
+            let start = lineNumber == first.line ? first.column + keyScalars.count : 1
+            guard start <= scalars.count else { continue }
+            for column in start...scalars.count where column - 1 + keyScalars.count <= scalars.count {
+                if lineNumber != first.line && column != first.column { continue }
+                let candidate = scalars[(column - 1)..<(column - 1 + keyScalars.count)]
+                let rest = scalars[(column - 1 + keyScalars.count)...].drop { $0 == " " }
+                if Array(candidate) == keyScalars && rest.first == ":" { return (lineNumber, column) }
+            }
+        }
+        return nil
     }
 
     static func lineAndColumn(ofCharacter offset: Int, in text: String) -> (line: Int, column: Int) {

@@ -187,7 +187,8 @@ public struct BytesByteSource: ByteSource, Sendable {
 /// ```
 ///
 /// The bytes observed are the raw input (a BOM included). The observer only sees what has been
-/// read: to hash a whole file after a parse that stopped early, call `CSVReader.drainSource()`.
+/// read: a parse that stopped at an error has not hashed the rest (an import refused for a
+/// syntax error never needs the hash, and never reads on to the end of an endless input).
 public struct ObservedByteSource<Base: ByteSource>: ByteSource {
     public private(set) var base: Base
     /// Total bytes read from `base` so far.

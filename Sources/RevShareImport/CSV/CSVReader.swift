@@ -58,12 +58,6 @@ public struct CSVReader<Source: ByteSource>: ~Copyable {
     public mutating func next(into record: inout CSVRecord) throws(CSVError) -> Bool {
         try tokenizer.next(into: &record, source: &source)
     }
-
-    /// Reads and discards whatever the source still holds, so that an observer of the source
-    /// (e.g. a hash) has seen the whole input even after an error. No more records follow.
-    public mutating func drainSource() throws(CSVError) {
-        try tokenizer.drain(&source)
-    }
 }
 
 /// The non-generic state machine behind `CSVReader` (non-generic so its fields have static
@@ -442,15 +436,5 @@ internal struct CSVTokenizer: ~Copyable {
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
             pos = 3
         }
-    }
-
-    mutating func drain<S: ByteSource>(_ source: inout S) throws(CSVError) {
-        started = true
-        pos = 0
-        end = 0
-        while !sourceExhausted {
-            _ = try read(&source, into: 0, count: bufferCapacity, line: line)
-        }
-        finished = true
     }
 }

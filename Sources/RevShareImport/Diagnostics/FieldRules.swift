@@ -1,3 +1,4 @@
+import Foundation
 import RevShareCore
 
 /// What is wrong with one field: the text that follows `column: ` in the error line.
@@ -14,16 +15,9 @@ public enum FieldRules {
 
     public static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
         let shown = String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self)
-        // Control characters are shown escaped: a field must not drive the user's terminal.
-        var escaped = ""
-        for scalar in shown.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                escaped += "\\u{\(String(scalar.value, radix: 16))}"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
+        // Control and format characters are shown escaped: a field must not drive the user's
+        // terminal, nor hide what makes it differ.
+        let escaped = TerminalText.escaped(shown).replacingOccurrences(of: "\"", with: "\\\"")
         return bytes.count > quotedPrefix ? "\"\(escaped)…\" (\(bytes.count) bytes)" : "\"\(escaped)\""
     }
 
@@ -47,6 +41,8 @@ public enum FieldRules {
         case .failure(.empty): return .failure(FieldProblem("is empty; a decimal is required"))
         case .failure(.negativeNotAllowed):
             return .failure(FieldProblem("\(quoted(bytes)) is negative; it must be \(positive ? "> 0" : "≥ 0")"))
+        case .failure(.tooManyFractionDigits(0)):
+            return .failure(FieldProblem("\(quoted(bytes)) has fractional digits, but the currency has no fractional digits (never rounded)"))
         case .failure(.tooManyFractionDigits(let maximum)):
             return .failure(FieldProblem("\(quoted(bytes)) has more than \(maximum) fractional digits (never rounded)"))
         case .failure(.outOfRange): return .failure(FieldProblem("\(quoted(bytes)) is out of range"))
@@ -66,15 +62,28 @@ public enum FieldRules {
     }
 
     /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`.
-    public static func text(_ bytes: UnsafeRawBufferPointer, required: Bool, maximumCharacters: Int)
-        -> Result<Void, FieldProblem>
+    /// Refused always: C0 controls other than tab and line breaks (NUL would cut the text short
+    /// when read back, escape sequences could drive a terminal), and C1 controls, bidirectional
+    /// controls and zero-width characters (they make two different values look the same on a
+    /// statement). Line breaks (LF, CR, U+2028, U+2029) only where `lineBreaks` allows them.
+    public static func text(_ bytes: UnsafeRawBufferPointer, required: Bool, maximumCharacters: Int,
+                            lineBreaks: Bool = true) -> Result<Void, FieldProblem>
     {
         if required && bytes.isEmpty { return .failure(FieldProblem("is empty")) }
         if !isValidUTF8(bytes) { return .failure(FieldProblem("is not valid UTF-8")) }
-        // Line breaks and tabs may stand in quoted fields (RFC 4180); NUL would cut the text
-        // short when read back, and escape sequences could drive a terminal.
         if let control = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
             return .failure(FieldProblem("\(quoted(bytes)) holds a control character (byte \(bytes[control]) at offset \(control)); text fields may not"))
+        }
+        if !lineBreaks, let lineBreak = bytes.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
+            return .failure(FieldProblem("\(quoted(bytes)) holds a line break (byte \(bytes[lineBreak]) at offset \(lineBreak)); this column may not"))
+        }
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            for (offset, scalar) in String(decoding: bytes, as: UTF8.self).unicodeScalars.enumerated() {
+                let isLineBreak = scalar.value == 0x2028 || scalar.value == 0x2029
+                guard TerminalText.isInvisibleFormat(scalar), !(lineBreaks && isLineBreak) else { continue }
+                let code = "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
+                return .failure(FieldProblem("\(quoted(bytes)) holds \(code) (character \(offset + 1)), an invisible control or format character; text fields may not"))
+            }
         }
         if bytes.count > maximumCharacters {
             let characters = String(decoding: bytes, as: UTF8.self).count
@@ -90,5 +99,11 @@ public enum FieldRules {
         while index < bytes.count && bytes[index] < 0x80 { index += 1 }
         if index == bytes.count { return true }
         return String(validating: bytes, as: UTF8.self) != nil
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

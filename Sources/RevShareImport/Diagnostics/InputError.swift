@@ -16,6 +16,9 @@ public struct InputError: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
+        // The file name is the user's and the column may come from the file's header: both
+        // are shown escaped, like the field values quoted in messages.
+        let file = TerminalText.escaped(self.file), column = TerminalText.escaped(self.column)
         if let line { return "\(file):\(line): \(column): \(message)" }
         return "\(file): \(column): \(message)"
     }

@@ -35,7 +35,7 @@ struct MeterBatch: ImportBatch {
     mutating func add(_ session: CSVImportSession) throws {
         let date = session.parse("usage_date", FieldRules.date)
         let partner = resolver.resolve(session)
-        let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: UsageBatch.maximumModelCharacters) } != nil
+        let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: UsageBatch.maximumModelCharacters, lineBreaks: false) } != nil
         let input = session.parse("input_tokens", FieldRules.count)
         let output = session.parse("output_tokens", FieldRules.count)
         guard let date, let partner, modelOK, let input, let output else { return }

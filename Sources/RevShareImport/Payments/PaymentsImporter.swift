@@ -67,7 +67,7 @@ struct PaymentsBatch: ImportBatch {
         guard session.parse("payment_id", { bytes in
             bytes.count > Self.maximumIDBytes
                 ? .failure(FieldProblem("is \(bytes.count) bytes long; a payment id has at most \(Self.maximumIDBytes) bytes"))
-                : FieldRules.text(bytes, required: true, maximumCharacters: Self.maximumIDBytes)
+                : FieldRules.text(bytes, required: true, maximumCharacters: Self.maximumIDBytes, lineBreaks: false)
         }) != nil else { return nil }
         let id = session.withField("payment_id") { String(decoding: $0, as: UTF8.self) }
         if let earlier = lineOfID[id] {
@@ -95,7 +95,25 @@ struct PaymentsBatch: ImportBatch {
         return .some(period)
     }
 
-    func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {}
+    /// Every account a payment posts to must keep a balance that fits Int64: the receivable
+    /// of its partner and the bank account of its currency. Refused here, an overflow can never
+    /// make the append-only ledger unreadable later.
+    func validateWholeFile(_ session: CSVImportSession, restate: Bool) throws {
+        var byPartner: [String: Int128] = [:]
+        for (partnerID, total) in try context.reader.paymentTotals() { byPartner[partnerID] = Int128(total) }
+        for payment in staged { byPartner[payment.partnerID, default: 0] += Int128(payment.amountMinor) }
+        var byCurrency: [String: Int128] = [:]
+        for partner in resolver.partners {
+            guard let total = byPartner[partner.id] else { continue }
+            if total > Int128(Int64.max) {
+                session.fileError(column: "amount", "payments of partner \(partner.id) would total \(total) minor units of \(partner.currency.code), more than a ledger balance can hold (\(Int64.max)); nothing was imported")
+            }
+            byCurrency[partner.currency.code, default: 0] += total
+        }
+        for (currency, total) in byCurrency.sorted(by: { $0.key < $1.key }) where total > Int128(Int64.max) {
+            session.fileError(column: "amount", "payments in \(currency) would total \(total) minor units across partners, more than the bank account's balance can hold (\(Int64.max)); nothing was imported")
+        }
+    }
 
     /// Posts each new payment on its received date, or on the first day after the locked range.
     func commit(importFileID: Int64) throws -> ImportSummary.Details {

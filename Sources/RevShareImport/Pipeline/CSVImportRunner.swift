@@ -39,6 +39,7 @@ enum CSVImportRunner {
                     try batch.add(session)
                     if session.dataRows % progressInterval == 0 { progress?(session.bytesRead) }
                 }
+                if session.stoppedByError { throw InvalidInput(session.errors) }
                 let sha256 = session.contentSHA256()
                 if let earlier = try context.reader.importedFile(kind: Batch.kind, sha256: sha256) {
                     throw EarlyOutcome(sha256: sha256, outcome: .alreadyImported(importedAt: earlier.importedAt))

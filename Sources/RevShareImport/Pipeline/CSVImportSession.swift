@@ -21,6 +21,9 @@ final class CSVImportSession {
     private let digest: DigestSink
     private var headerCount = 0
     private var finished = false
+    /// The header or a record could not be read: nothing after it was read, and the input is
+    /// refused without reading on (an endless or huge input is not read to its end).
+    private(set) var stoppedByError = false
 
     init(_ file: InputFile, columns: Columns) throws {
         self.file = file
@@ -39,6 +42,8 @@ final class CSVImportSession {
             found = try reader.next(into: &header)
         } catch {
             add(error)
+            finished = true
+            stoppedByError = true
             return
         }
         let names = found ? CSVHeader(header) : CSVHeader(line: 1, names: [])
@@ -55,7 +60,10 @@ final class CSVImportSession {
             error(line: names.line, column: name, "required column is missing")
         }
         unknownColumns = names.unknownColumns(known: columns.required + columns.optional)
-        if !errors.isEmpty { finished = true }
+        if !errors.isEmpty {
+            finished = true
+            stoppedByError = true
+        }
     }
 
     /// Advances to the next well-formed data record; false at the end or after a syntax error.
@@ -70,6 +78,7 @@ final class CSVImportSession {
             } catch {
                 add(error)
                 finished = true
+                stoppedByError = true
                 return false
             }
             dataRows += 1
@@ -115,10 +124,10 @@ final class CSVImportSession {
         errors.add(InputError(file: file.displayName, line: error.line, column: "csv", message: error.message))
     }
 
-    /// The SHA-256 of every byte read; reads the rest of the input first if a syntax error
-    /// stopped the walk early.
+    /// The SHA-256 of every byte read: the whole input once `nextRecord()` returned false
+    /// without `stoppedByError`.
     func contentSHA256() -> String {
-        try? reader.drainSource()
+        precondition(!stoppedByError, "the hash of an input whose reading stopped at an error")
         return digest.sha.finalizeHex()
     }
 }

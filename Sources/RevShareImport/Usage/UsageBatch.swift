@@ -33,7 +33,7 @@ final class UsageBatch: ImportBatch {
     func add(_ session: CSVImportSession) throws {
         let date = session.parse("usage_date", FieldRules.date)
         let partner = resolver.resolve(session)
-        let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: Self.maximumModelCharacters) } != nil
+        let modelOK = session.parse("model") { FieldRules.text($0, required: true, maximumCharacters: Self.maximumModelCharacters, lineBreaks: false) } != nil
         let regionOK = session.parse("region") { FieldRules.text($0, required: false, maximumCharacters: Self.maximumRegionCharacters) } != nil
         var row = UsageRowInserter.Row()
         let requests = session.parse("requests", FieldRules.count)

@@ -11,7 +11,7 @@ public enum AgreementLoadRenderer {
     /// with what changed: `…; partners: 1 added; agreements: 2 added, 1 changed`, then one line
     /// per added, changed or removed id (at most `listedPerKind` of each kind).
     public static func text(_ summary: AgreementLoadSummary) -> String {
-        var out = "loaded \(summary.fileName) (sha256 \(summary.sha256.prefix(12))…): "
+        var out = "loaded \(TerminalText.escaped(summary.fileName)) (sha256 \(summary.sha256.prefix(12))…): "
         out += "\(counted(summary.partnerCount, "partner")), \(counted(summary.agreementCount, "agreement")); "
         guard summary.changed else { return out + "no change\n" }
         let diff = summary.diff

@@ -251,8 +251,9 @@ public enum AuditRenderer {
         for t in report.tieOuts {
             let money = { (minor: Int64) in Money.format(minor: minor, currency: t.currency) }
             func row(_ step: String, _ item: String, _ amount: String, _ source: String) {
-                out += CSVText.row([report.period.description, t.partnerID, t.currency.code, t.statementID,
-                                    t.status.rawValue, step, item, amount, source])
+                out += CSVText.row([.text(report.period.description), .text(t.partnerID), .text(t.currency.code),
+                                    .text(t.statementID), .text(t.status.rawValue), .text(step), .text(item),
+                                    .number(amount), .text(source)])
             }
             if let usage = t.usage {
                 row("usage", usageItem(usage), ScaledDecimal.format(usage.report.grossRevenueMicros, scale: 6), usage.source)
@@ -307,7 +308,7 @@ public enum AuditRenderer {
         if report.files.isEmpty { out += "  (no files hold data for \(report.period))\n" }
         for file in report.files {
             let f = file.file
-            out += "  import_file \(f.id)  \(f.kind.rawValue)  \(f.fileName)\(f.restate ? "  (--restate)" : "")\n"
+            out += "  import_file \(f.id)  \(f.kind.rawValue)  \(TerminalText.escaped(f.fileName))\(f.restate ? "  (--restate)" : "")\n"
             out += "    sha256 \(f.sha256)\n"
             out += "    \(f.rowCount) rows, imported \(f.importedAt)\n"
             for report in file.usageReports {
@@ -322,7 +323,7 @@ public enum AuditRenderer {
                 out += "    meter_report \(r.id): \(r.partnerID) \(r.period), \(r.rowCount) rows, \(r.inputTokens) input and \(r.outputTokens) output tokens; \(report.isCurrent ? "current" : "superseded")\n"
             }
             if !file.paymentIDs.isEmpty {
-                out += "    payments for \(report.period): \(file.paymentIDs.joined(separator: ", "))\n"
+                out += "    payments for \(report.period): \(file.paymentIDs.map(TerminalText.escaped).joined(separator: ", "))\n"
             }
         }
 
@@ -340,7 +341,7 @@ public enum AuditRenderer {
         out += "\n  agreement loads (all):\n"
         var loads = TextTable([("id", .right), ("loaded at", .left), ("changed", .left), ("file", .left), ("sha256", .left)])
         for load in report.agreementLoads {
-            loads.add([String(load.id), load.loadedAt, load.changed ? "yes" : "no", load.fileName, load.sha256])
+            loads.add([String(load.id), load.loadedAt, load.changed ? "yes" : "no", TerminalText.escaped(load.fileName), load.sha256])
         }
         out += report.agreementLoads.isEmpty ? "  (none recorded)\n" : loads.rendered(indent: "  ")
 
@@ -355,13 +356,13 @@ public enum AuditRenderer {
             let money = { (minor: Int64) in Money.format(minor: minor, currency: a.currency) }
             var status = a.outstandingMinor == 0 ? "paid" : "OUTSTANDING \(money(a.outstandingMinor))"
             if let completed = a.completedBy {
-                status += " by \(completed.paymentID) on \(completed.receivedOn)"
+                status += " by \(TerminalText.escaped(completed.paymentID)) on \(completed.receivedOn)"
                 status += a.daysLate.map { ", \($0) day\($0 == 1 ? "" : "s") late" } ?? ", on time"
             }
             out += "  \(a.partnerID) (\(a.currency.code)): charges \(money(a.chargesMinor)), applied \(money(a.appliedMinor)), due \(a.dueDate): \(status)\n"
             for allocation in a.allocations {
                 let p = allocation.payment
-                var line = "    \(p.paymentID) received \(p.receivedOn) \(money(p.amountMinor))"
+                var line = "    \(TerminalText.escaped(p.paymentID)) received \(p.receivedOn) \(money(p.amountMinor))"
                 line += p.reference.map { " (reference \($0))" } ?? ""
                 line += ": \(money(allocation.amountMinor)) to \(report.period)"
                 for other in allocation.elsewhere { line += ", \(money(other.amountMinor)) to \(other.period)" }
@@ -377,14 +378,14 @@ public enum AuditRenderer {
             let d = record.discrepancy
             let status = record.isResolved ? "resolved" : "open"
             let presence = record.foundByLatestRun ? "found by the latest run" : "gone: the latest run no longer finds it"
-            out += "  \(d.id)  \(d.severity)  \(d.kind)  \(d.partnerID ?? "-")\(d.model.map { " " + $0 } ?? "")\(d.paymentID.map { " " + $0 } ?? "")  [\(status); \(presence)]\n"
+            out += "  \(d.id)  \(d.severity)  \(d.kind)  \(d.partnerID ?? "-")\(d.model.map { " " + TerminalText.escaped($0) } ?? "")\(d.paymentID.map { " " + TerminalText.escaped($0) } ?? "")  [\(status); \(presence)]\n"
             out += "    \(d.message)\n"
             if let expected = d.expected, let actual = d.actual {
                 out += "    expected \(expected), actual \(actual), difference \(d.difference ?? "-")\n"
             }
             out += "    first seen \(record.firstSeenAt), last seen \(record.lastSeenAt)\n"
             for resolution in record.resolutions {
-                out += "    resolved \(resolution.resolvedAt): \(resolution.note)\n"
+                out += "    resolved \(resolution.resolvedAt): \(TerminalText.escaped(resolution.note))\n"
             }
         }
 
@@ -420,7 +421,7 @@ public enum AuditRenderer {
         }
         table.add(["= charges", money(t.charges.amountMinor), t.charges.source])
         for payment in t.payments {
-            table.add(["- payment \(payment.paymentID)", money(payment.figure.amountMinor), payment.figure.source])
+            table.add(["- payment \(TerminalText.escaped(payment.paymentID))", money(payment.figure.amountMinor), payment.figure.source])
         }
         table.add(["= closing balance", money(t.closing.amountMinor), t.closing.source])
         table.add(["ledger receivable", money(t.ledgerClosingMinor), "assets:receivable:\(t.partnerID) on \(period.lastDay)"])

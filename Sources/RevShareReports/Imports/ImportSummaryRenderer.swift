@@ -10,13 +10,13 @@ public enum ImportSummaryRenderer {
         let shortHash = String(summary.sha256.prefix(12))
         switch summary.outcome {
         case .alreadyImported(let importedAt):
-            return "\(summary.file): already imported at \(importedAt) (sha256 \(shortHash)…); nothing to do\n"
+            return "\(TerminalText.escaped(summary.file)): already imported at \(importedAt) (sha256 \(shortHash)…); nothing to do\n"
         case .noRows:
-            return "\(summary.file): a header and no rows; nothing imported, nothing recorded\n"
+            return "\(TerminalText.escaped(summary.file)): a header and no rows; nothing imported, nothing recorded\n"
         case .imported:
             break
         }
-        var out = "imported \(summary.kind.rawValue) from \(summary.file) (sha256 \(shortHash)…): \(counted(summary.rows, "row"))"
+        var out = "imported \(summary.kind.rawValue) from \(TerminalText.escaped(summary.file)) (sha256 \(shortHash)…): \(counted(summary.rows, "row"))"
         if summary.kind == .payments {
             out += ", \(counted(summary.newRecords, "new payment")), \(summary.skippedRecords) seen before and skipped\n"
         } else {
@@ -26,7 +26,7 @@ public enum ImportSummaryRenderer {
         if !summary.reports.isEmpty {
             var table = TextTable([("partner", .left), ("period", .left), ("rows", .right), ("gross revenue", .right), ("", .left)])
             for report in summary.reports {
-                let replaced = report.replaced.map { "restates the report from \($0.fileName)" } ?? ""
+                let replaced = report.replaced.map { "restates the report from \(TerminalText.escaped($0.fileName))" } ?? ""
                 table.add([report.partnerID, report.period.description, String(report.rows),
                            summary.kind == .usage ? "\(ScaledDecimal.format(report.grossRevenueMicros, scale: 6)) \(report.currency.code)" : "",
                            replaced])
@@ -39,7 +39,7 @@ public enum ImportSummaryRenderer {
             }
         }
         if !summary.unknownColumns.isEmpty {
-            out += "  unknown columns ignored: \(summary.unknownColumns.joined(separator: ", "))\n"
+            out += "  unknown columns ignored: \(summary.unknownColumns.map(TerminalText.escaped).joined(separator: ", "))\n"
         }
         return out
     }

@@ -50,7 +50,7 @@ public enum JournalRenderer {
             let width = entry.postings.map(\.account.count).max() ?? 0
             for posting in entry.postings {
                 let pad = String(repeating: " ", count: width - posting.account.count + 2)
-                out += "    \(posting.account)\(pad)\(formatMinor(posting.amountMinor, code: posting.currency)) \(posting.currency)\n"
+                out += "    \(singleLine(posting.account))\(pad)\(formatMinor(posting.amountMinor, code: posting.currency)) \(singleLine(posting.currency))\n"
             }
             out += "\n"
         }
@@ -79,9 +79,12 @@ public enum JournalRenderer {
         }))]).serialized()
     }
 
-    /// hledger ends a description at a line break and starts a comment at `;`.
+    /// hledger ends a description at any line break and starts a comment at `;`: every line
+    /// terminator (CR LF, lone CR, VT, FF, U+0085, U+2028, U+2029) and every other control or
+    /// format character is written as a visible escape, so no text in the books can add a
+    /// transaction or a directive of its own to the journal.
     private static func singleLine(_ text: String) -> String {
-        String(text.map { $0 == "\n" || $0 == "\r" || $0 == ";" ? " " : $0 })
+        TerminalText.escaped(text).replacingOccurrences(of: ";", with: " ")
     }
 }
 

@@ -33,7 +33,7 @@ public enum StatementRenderer {
         }
         summary.add(["charges", money(statement.chargesMinor)])
         for payment in statement.payments {
-            summary.add(["payment \(payment.paymentID) received \(payment.receivedOn)", "-" + money(payment.amountMinor)])
+            summary.add(["payment \(TerminalText.escaped(payment.paymentID)) received \(payment.receivedOn)", "-" + money(payment.amountMinor)])
         }
         summary.add(["closing balance (owed when positive)", money(statement.closingBalanceMinor)])
         out += summary.rendered(indent: "  ")
@@ -46,24 +46,52 @@ public enum StatementRenderer {
         var out = "statement_id,partner,period,currency,model,requests,input_tokens,output_tokens,gross_revenue,share\r\n"
         let prefix = [statement.statementID, statement.partnerID, statement.period.description, statement.currency.code]
         for line in statement.lines {
-            out += CSVText.row(prefix + [line.model, String(line.requests), String(line.inputTokens),
-                                         String(line.outputTokens), ScaledDecimal.format(line.grossRevenueMicros, scale: 6),
-                                         money(line.shareMinor)])
+            out += CSVText.row(prefix.map(CSVCell.text) + [
+                .text(line.model), .number(String(line.requests)), .number(String(line.inputTokens)),
+                .number(String(line.outputTokens)), .number(ScaledDecimal.format(line.grossRevenueMicros, scale: 6)),
+                .number(money(line.shareMinor)),
+            ])
         }
         return out
     }
 }
 
-/// RFC 4180 output: quote a field when it holds a comma, quote or line break.
+/// One cell of a CSV output: text from the books, or a number revshare formatted.
+public enum CSVCell: Sendable, Equatable {
+    case text(String)
+    case number(String)
+}
+
+/// RFC 4180 output. A field is quoted when it holds a comma, a quote or a line break (looked
+/// for in bytes: `\r\n` is one Swift character, but two bytes to a CSV reader). A text cell
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+/// spreadsheet never runs it as a formula (OWASP CSV injection); numbers are never altered.
 public enum CSVText {
-    public static func row(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\r\n"
+    public static func row(_ cells: [CSVCell]) -> String {
+        cells.map(field).joined(separator: ",") + "\r\n"
     }
 
-    public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        var quoted = "\""
-        for character in text { quoted += character == "\"" ? "\"\"" : String(character) }
-        return quoted + "\""
+    /// A header or any row of plain texts.
+    public static func row(_ texts: [String]) -> String {
+        row(texts.map(CSVCell.text))
+    }
+
+    public static func field(_ cell: CSVCell) -> String {
+        switch cell {
+        case .number(let text): quoted(text)
+        case .text(let text): quoted(neutralized(text))
+        }
+    }
+
+    static func neutralized(_ text: String) -> String {
+        guard let first = text.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                                            UInt8(ascii: "@"), 0x09, 0x0D].contains(first) else { return text }
+        return "'" + text
+    }
+
+    static func quoted(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

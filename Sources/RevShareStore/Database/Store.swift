@@ -12,46 +12,107 @@ public final class Store: Sendable {
     public static let defaultBusyTimeoutSeconds: Double = 30
 
     public let path: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     let clock: UTCClock
+    /// Why this database may not be written, when it may only be read.
+    let writeRefusal: Refusal?
 
     /// Opens (and, with `create`, creates) the database and brings its schema up to date.
-    /// With `readOnly`, a database whose schema is current is opened without taking the write
-    /// lock at all, so reports never wait for a running import or close; `write` then fails.
+    ///
+    /// The file is looked at before anything is written to it: another program's database, a
+    /// file that is not SQLite, or a database made by a newer revshare is never changed. With
+    /// `readOnly` nothing is ever written (the schema must be current) and the write lock is
+    /// never taken, so reports never wait for a running import or close; a database in a
+    /// directory revshare cannot write is then read as an immutable archive.
     public static func open(path: String, create: Bool = false, readOnly: Bool = false, clock: UTCClock = .system,
                             busyTimeoutSeconds: Double = defaultBusyTimeoutSeconds) throws -> Store {
-        if !create && !FileManager.default.fileExists(atPath: path) {
-            throw Refusal(.notFound, "\(path): no revshare database here; create one with `revshare init` (or pass --db PATH)")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw Refusal(.notFound, "\(path): is a directory, not a revshare database")
-        }
+        try DatabaseFile.checkOpenable(path: path, create: create && !readOnly)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.foreignKeysEnabled = true
         configuration.label = "revshare"
         do {
-            if readOnly && !create {
-                var readOnlyConfiguration = configuration
-                readOnlyConfiguration.readonly = true
-                let pool = try DatabasePool(path: path, configuration: readOnlyConfiguration)
-                if try pool.read({ try migrator.hasCompletedMigrations($0) }) {
-                    return Store(path: path, pool: pool, clock: clock)
-                }
+            if readOnly { return try openForReading(path: path, configuration: configuration, clock: clock) }
+            let state = FileManager.default.fileExists(atPath: path)
+                ? try inspect(path: path, configuration: configuration) : .empty
+            switch state {
+            case .empty where !create:
+                throw Refusal(.notFound, "\(path): holds no revshare database yet; create one with `revshare init`")
+            case .foreign(let tables):
+                throw foreignDatabase(path: path, tables: tables, category: create ? .invalidInput : .notFound)
+            case .revshare(let unknown, _) where !unknown.isEmpty:
+                throw newerSchema(path: path, unknown: unknown)
+            default:
+                break
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try migrator.migrate(pool)
-            return Store(path: path, pool: pool, clock: clock)
+            try migrate(pool, path: path)
+            return Store(path: path, pool: pool, clock: clock, writeRefusal: nil)
+        } catch let refusal as Refusal {
+            throw refusal
         } catch {
             throw StoreError(error, path: path, doing: "open the database")
         }
     }
 
-    private init(path: String, pool: DatabasePool, clock: UTCClock) {
+    private static func openForReading(path: String, configuration: Configuration, clock: UTCClock) throws -> Store {
+        var configuration = configuration
+        configuration.readonly = true
+        var pool: any DatabaseWriter
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            _ = try pool.read { try SchemaState.inspect($0) }
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            // A WAL database needs its index file beside it; in a read-only directory (an
+            // archived copy) that cannot be made, and the file is read as immutable instead.
+            guard let uri = try DatabaseFile.immutableURI(path: path) else {
+                throw Refusal(.databaseIO, "\(path): cannot be read here: its directory is not writable and its write-ahead log holds changes not yet merged; copy the database with its -wal file to a writable directory")
+            }
+            pool = try DatabaseQueue(path: uri, configuration: configuration)
+        }
+        switch try pool.read({ try SchemaState.inspect($0) }) {
+        case .empty:
+            throw Refusal(.notFound, "\(path): holds no revshare database yet; create one with `revshare init`")
+        case .foreign(let tables):
+            throw foreignDatabase(path: path, tables: tables, category: .notFound)
+        case .revshare(let unknown, let missing):
+            if !missing.isEmpty && unknown.isEmpty {
+                throw Refusal(.invalidInput, "\(path): was made by an older revshare (schema lacks \(missing.joined(separator: ", "))); run `revshare init` to bring it up to date, then try again")
+            }
+            let refusal = unknown.isEmpty ? nil : newerSchema(path: path, unknown: unknown)
+            return Store(path: path, pool: pool, clock: clock, writeRefusal: refusal)
+        }
+    }
+
+    private static func inspect(path: String, configuration: Configuration) throws -> SchemaState {
+        var configuration = configuration
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration).read { try SchemaState.inspect($0) }
+    }
+
+    private static func migrate(_ pool: DatabasePool, path: String) throws {
+        do {
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR
+            && (error.message ?? "").contains("already exists") {
+            throw Refusal(.invalidInput, "\(path): cannot bring the schema up to date: \(error.message ?? "a name is taken"); a table or index of that name was made outside revshare, which never replaces it")
+        }
+    }
+
+    private static func foreignDatabase(path: String, tables: [String], category: FailureCategory) -> Refusal {
+        let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+        return Refusal(category, "\(path): is another program's database (tables \(shown)), not revshare's; revshare never writes to it: create a revshare database with `revshare init --db NEW-PATH`")
+    }
+
+    private static func newerSchema(path: String, unknown: [String]) -> Refusal {
+        Refusal(.invalidInput, "\(path): was made by a newer revshare (migrations \(unknown.joined(separator: ", ")) are unknown to this build); it is not written: upgrade revshare")
+    }
+
+    private init(path: String, pool: any DatabaseWriter, clock: UTCClock, writeRefusal: Refusal?) {
         self.path = path
         self.pool = pool
         self.clock = clock
+        self.writeRefusal = writeRefusal
     }
 
     static var migrator: DatabaseMigrator {
@@ -64,12 +125,13 @@ public final class Store: Sendable {
 
     /// Runs `body` in one IMMEDIATE transaction: all of it is committed, or none.
     public func write<T>(_ doing: String, _ body: (WriteContext) throws -> T) throws -> T {
-        let recordedAt = clock.now()
+        if let writeRefusal { throw writeRefusal }
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    result = try body(WriteContext(db: db, recordedAt: recordedAt))
+                    // Stamped under the write lock, so timestamps never go backwards along the chain.
+                    result = try body(WriteContext(db: db, recordedAt: clock.now()))
                     return .commit
                 }
                 return result!

@@ -28,7 +28,7 @@ struct AgreementsLoad: ParsableCommand {
     func run() throws {
         let store = try database.openStore()
         let summary = try AgreementLoader.load(path: file, into: store)
-        print(AgreementLoadRenderer.text(summary), terminator: "")
+        try Console.out(AgreementLoadRenderer.text(summary), committed: "the agreements were loaded")
     }
 }
 
@@ -41,8 +41,9 @@ struct Partners: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let partners = try store.read("read the partners") { try $0.partners() }
-        try output.emit(output.format == .json ? PartnersRenderer.json(partners) : PartnersRenderer.text(partners))
+        try target.write(output.format == .json ? PartnersRenderer.json(partners) : PartnersRenderer.text(partners), screen: output.format == .text)
     }
 }

@@ -25,6 +25,7 @@ struct Audit: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json, .csv, .html]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStore()
         let report = try AuditReport.build(period: period, asOf: asOf ?? Today.utc, store: store)
         let text = switch output.format {
@@ -33,7 +34,7 @@ struct Audit: ParsableCommand {
         case .csv: AuditRenderer.csv(report)
         case .html: AuditHTML.render(report)
         }
-        try output.emit(text)
+        try target.write(text, screen: output.format == .text)
     }
 }
 

@@ -12,14 +12,17 @@ struct Close: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The period to close, YYYY-MM.")
     var period: Period
+    @Flag(name: .customLong("before-period-end"),
+          help: "Close a period whose last day has not passed yet (UTC): it is final, and locks every earlier period.")
+    var beforePeriodEnd = false
 
     func run() throws {
         let store = try database.openStore()
-        switch try PeriodClose.close(period, store: store) {
+        switch try PeriodClose.close(period, today: Today.utc, beforeItEnds: beforePeriodEnd, store: store) {
         case .alreadyClosed:
-            print("\(period) is already closed; nothing to do")
+            try Console.out("\(period) is already closed; nothing to do\n")
         case .closed(let statements):
-            print(CloseRenderer.text(period: period, statements: statements), terminator: "")
+            try Console.out(CloseRenderer.text(period: period, statements: statements), committed: "\(period) was closed")
         }
     }
 }
@@ -37,9 +40,10 @@ struct StatementCommand: ParsableCommand {
     var period: Period
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let found = try StatementQuery.statement(partnerID: partner, period: period, store: store)
-        try output.emit(StatementOutput.render(found, format: output.format, store: store))
+        try target.write(StatementOutput.render(found, format: output.format, store: store), screen: output.format == .text)
     }
 }
 
@@ -58,16 +62,13 @@ struct Statements: ParsableCommand {
     func run() throws {
         let store = try database.openStoreForReading()
         let found = try StatementQuery.statements(period: period, store: store)
-        do {
-            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw Refusal(.databaseIO, "\(outputDirectory): cannot create the directory: \(error.localizedDescription)")
+        let files = try found.map { statement in
+            let rendered = try StatementOutput.render(statement, format: format, store: store)
+            return (name: "\(statement.statement.statementID).\(format.fileExtension)",
+                    text: format == .text ? TerminalText.screened(rendered) : rendered)
         }
-        for statement in found {
-            let path = "\(outputDirectory)/\(statement.statement.statementID).\(format.fileExtension)"
-            try OutputOptions(format: format, output: path).emit(StatementOutput.render(statement, format: format, store: store))
-            print(path)
-        }
+        try OutputBatch.write(files, into: outputDirectory, database: database.path)
+        try Console.out(files.map { "\(outputDirectory)/\($0.name)\n" }.joined())
     }
 }
 

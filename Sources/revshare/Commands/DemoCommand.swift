@@ -30,18 +30,18 @@ struct Demo: ParsableCommand {
         let samples = try SampleFiles.locate()
         let directory = try prepareDirectory()
         let databasePath = (directory as NSString).appendingPathComponent("revshare.sqlite")
-        print("revshare demo: building sample books from \(samples.root)")
-        print("  database \(databasePath)\n")
+        try Console.line("revshare demo: building sample books from \(samples.root)")
+        try Console.line("  database \(databasePath)\n")
 
         let store = try Store.open(path: databasePath, create: true)
         var run = DemoRun(store: store, samples: samples)
         try run.build()
 
-        print("")
+        try Console.line()
         try run.printStatement()
         try run.printSummary()
         let verified = try run.printReconciliation()
-        run.printTryNext(databasePath: databasePath, directory: directory)
+        try run.printTryNext(databasePath: databasePath, directory: directory)
         if !verified { throw ExitCode(1) }
     }
 
@@ -82,8 +82,8 @@ struct DemoRun {
     }
 
     mutating func build() throws {
-        closes = try SampleBooks.build(samples, store: store) { what, subject, outcome in
-            print("  " + what.padding(toLength: 12, withPad: " ", startingAt: 0) + subject + ": " + outcome)
+        closes = try SampleBooks.build(samples, store: store, today: Today.utc) { what, subject, outcome in
+            try Console.line("  " + what.padding(toLength: 12, withPad: " ", startingAt: 0) + subject + ": " + outcome)
         }
     }
 
@@ -93,7 +93,7 @@ struct DemoRun {
     func printStatement() throws {
         guard let chosen = shownStatement else { return }
         let found = try StatementQuery.statement(partnerID: chosen.partnerID, period: chosen.period, store: store)
-        print(StatementRenderer.text(found.statement))
+        try Console.line(StatementRenderer.text(found.statement))
     }
 
     var shownStatement: Statement? {
@@ -102,7 +102,7 @@ struct DemoRun {
     }
 
     func printSummary() throws {
-        print("STATEMENTS ISSUED")
+        try Console.line("STATEMENTS ISSUED")
         var table = TextTable([("period", .left), ("currency", .left), ("statements", .right), ("share", .right),
                                ("true-up", .right), ("adjustments", .right), ("charges", .right)])
         for close in closes {
@@ -115,7 +115,7 @@ struct DemoRun {
                            sum(\.minimumTrueUpMinor), sum(\.adjustmentsMinor), sum(\.chargesMinor)])
             }
         }
-        print(table.rendered(indent: "  "))
+        try Console.line(table.rendered(indent: "  "))
     }
 
     /// The day the demo reconciles as of: after every sample statement's due date, so the
@@ -124,21 +124,21 @@ struct DemoRun {
 
     /// Reconciles every closed period and prints what it finds; false when verify fails.
     func printReconciliation() throws -> Bool {
-        print("RECONCILIATION as of \(Self.reconcileAsOf) (revshare reconcile --period P --as-of \(Self.reconcileAsOf))")
+        try Console.line("RECONCILIATION as of \(Self.reconcileAsOf) (revshare reconcile --period P --as-of \(Self.reconcileAsOf))")
         var integrityHolds = true
         for close in closes {
             let report = try Reconciler.reconcile(period: close.period, asOf: Self.reconcileAsOf, store: store)
             integrityHolds = integrityHolds && !report.listed.contains { $0.discrepancy.kind == .ledgerIntegrity }
             let body = ReconcileRenderer.text(report).split(separator: "\n").dropFirst()
-            print("  \(close.period):")
-            print(body.map { "  " + $0 }.joined(separator: "\n") + "\n")
+            try Console.line("  \(close.period):")
+            try Console.line(body.map { "  " + $0 }.joined(separator: "\n") + "\n")
         }
         let verification = try IntegrityCheck.run(store: store)
-        print(VerifyRenderer.text(verification))
+        try Console.line(VerifyRenderer.text(verification))
         return integrityHolds && verification.passed
     }
 
-    func printTryNext(databasePath: String, directory: String) {
+    func printTryNext(databasePath: String, directory: String) throws {
         let available = Set(RevShare.configuration.subcommands.map { $0._commandName })
         let db = Self.shellQuoted(databasePath)
         let partner = shownStatement?.partnerID ?? "aws"
@@ -158,11 +158,11 @@ struct DemoRun {
             ("export", "export hledger --output \(Self.shellQuoted((directory as NSString).appendingPathComponent("books.journal")))"),
             ("verify", "verify"),
         ]
-        print("TRY NEXT")
+        try Console.line("TRY NEXT")
         for suggestion in suggestions where available.contains(suggestion.command) {
-            print("  revshare --db \(db) \(suggestion.line)")
+            try Console.line("  revshare --db \(db) \(suggestion.line)")
         }
-        print("  (\(samples.file("README.md")) lists every discrepancy planted in the samples)")
+        try Console.line("  (\(samples.file("README.md")) lists every discrepancy planted in the samples)")
     }
 
     static func shellQuoted(_ text: String) -> String {

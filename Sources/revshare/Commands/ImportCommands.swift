@@ -24,11 +24,11 @@ struct ImportUsage: ParsableCommand {
 
     func run() throws {
         let store = try database.openStore()
-        let input = InputFile(argument: file)
+        let input = try InputFile.named(file)
         let progress = ProgressBar(input: input)
         let summary = try UsageImporter.run(input, restate: restate, store: store, progress: progress?.update)
         progress?.finish()
-        print(ImportSummaryRenderer.text(summary), terminator: "")
+        try Console.out(ImportSummaryRenderer.text(summary), committed: ImportSummaryNote.committed(summary))
     }
 }
 
@@ -43,8 +43,8 @@ struct ImportPayments: ParsableCommand {
 
     func run() throws {
         let store = try database.openStore()
-        let summary = try PaymentsImporter.run(InputFile(argument: file), store: store)
-        print(ImportSummaryRenderer.text(summary), terminator: "")
+        let summary = try PaymentsImporter.run(try InputFile.named(file), store: store)
+        try Console.out(ImportSummaryRenderer.text(summary), committed: ImportSummaryNote.committed(summary))
     }
 }
 
@@ -59,11 +59,11 @@ struct ImportMeter: ParsableCommand {
 
     func run() throws {
         let store = try database.openStore()
-        let input = InputFile(argument: file)
+        let input = try InputFile.named(file)
         let progress = ProgressBar(input: input)
         let summary = try MeterImporter.run(input, store: store, progress: progress?.update)
         progress?.finish()
-        print(ImportSummaryRenderer.text(summary), terminator: "")
+        try Console.out(ImportSummaryRenderer.text(summary), committed: ImportSummaryNote.committed(summary))
     }
 }
 
@@ -86,10 +86,30 @@ final class ProgressBar {
         let percent = min(100, Int64(bytesRead) * 100 / max(totalBytes, 1))
         let filled = Int(percent / 5)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
-        FileHandle.standardError.write(Data("\rimporting \(label) [\(bar)] \(percent)%".utf8))
+        Console.err("\rimporting \(TerminalText.escaped(label)) [\(bar)] \(percent)%")
     }
 
     func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.err("\r\u{1B}[K")
+    }
+}
+
+enum ImportSummaryNote {
+    /// What a summary that cannot be printed must still say: the import itself stands.
+    static func committed(_ summary: ImportSummary) -> String? {
+        if case .imported = summary.outcome { return "the import was committed" }
+        return nil
+    }
+}
+
+extension InputFile {
+    /// The file argument, or standard input for `-`: refused at once when standard input was
+    /// closed, rather than failing at the first read.
+    static func named(_ argument: String) throws -> InputFile {
+        let input = InputFile(argument: argument)
+        if input.isStandardInput && fcntl(STDIN_FILENO, F_GETFL) & O_ACCMODE == O_WRONLY {
+            throw Refusal(.notFound, "<stdin>: standard input is closed; give a file, or send the CSV into revshare with a pipe or <")
+        }
+        return input
     }
 }

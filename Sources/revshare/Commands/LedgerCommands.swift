@@ -12,7 +12,7 @@ struct Init: ParsableCommand {
     func run() throws {
         let store = try database.openStore(create: true)
         let entries = try store.read("count entries") { try $0.entryCount() }
-        print("revshare database ready at \(store.path) (\(entries) ledger entries)")
+        try Console.line("revshare database ready at \(TerminalText.escaped(store.path)) (\(entries) ledger entries)")
     }
 }
 
@@ -27,10 +27,11 @@ struct Balance: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let day = asOf ?? Today.utc
         let balances = try store.read("read balances") { try $0.balances(asOf: day) }
-        try output.emit(output.format == .json ? BalanceRenderer.json(balances, asOf: day) : BalanceRenderer.text(balances, asOf: day))
+        try target.write(output.format == .json ? BalanceRenderer.json(balances, asOf: day) : BalanceRenderer.text(balances, asOf: day), screen: output.format == .text)
     }
 }
 
@@ -45,10 +46,11 @@ struct Journal: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let dates = period.map { $0.firstDay...$0.lastDay }
         let entries = try store.read("read the journal") { try $0.entries(dated: dates) }
-        try output.emit(output.format == .json ? JournalRenderer.json(entries) : JournalRenderer.hledger(entries))
+        try target.write(output.format == .json ? JournalRenderer.json(entries) : JournalRenderer.hledger(entries), screen: output.format == .text)
     }
 }
 
@@ -61,9 +63,10 @@ struct Verify: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let report = try IntegrityCheck.run(store: store)
-        try output.emit(output.format == .json ? VerifyRenderer.json(report) : VerifyRenderer.text(report))
+        try target.write(output.format == .json ? VerifyRenderer.json(report) : VerifyRenderer.text(report), screen: output.format == .text)
         if !report.passed { throw ExitCode(1) }
     }
 }

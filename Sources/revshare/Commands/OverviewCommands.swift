@@ -13,9 +13,10 @@ struct Periods: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStoreForReading()
         let periods = try store.read("read the periods") { try $0.periodOverview() }
-        try output.emit(output.format == .json ? PeriodsRenderer.json(periods) : PeriodsRenderer.text(periods))
+        try target.write(output.format == .json ? PeriodsRenderer.json(periods) : PeriodsRenderer.text(periods), screen: output.format == .text)
     }
 }
 
@@ -34,8 +35,9 @@ struct ExportHledger: ParsableCommand {
     var output: String?
 
     func run() throws {
+        let target = try OutputTarget(output, database: database.path)
         let store = try database.openStoreForReading()
-        let sink = try StreamingOutput(path: output)
+        let sink = try OutputSink(target)
         try store.read("read the journal") { reader in
             try reader.forEachEntry { sink.write(JournalRenderer.hledger([$0])) }
         }

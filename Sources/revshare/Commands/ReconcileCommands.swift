@@ -26,9 +26,10 @@ struct Reconcile: ParsableCommand {
     func validate() throws { try output.validate(allowing: [.text, .json]) }
 
     func run() throws {
+        let target = try output.target(database)
         let store = try database.openStore()
         let report = try Reconciler.reconcile(period: period, asOf: asOf ?? Today.utc, store: store)
-        try output.emit(output.format == .json ? ReconcileRenderer.json(report) : ReconcileRenderer.text(report))
+        try target.write(output.format == .json ? ReconcileRenderer.json(report) : ReconcileRenderer.text(report), screen: output.format == .text)
         if let failOn, report.hasOpen(atLeast: failOn.severity) { throw ExitCode(1) }
     }
 }
@@ -47,6 +48,6 @@ struct Resolve: ParsableCommand {
         let store = try database.openStore()
         let record = try Reconciler.resolve(id: id, note: note, store: store)
         let d = record.discrepancy
-        print("resolved \(d.id) (\(d.kind) \(d.partnerID ?? "-") \(d.period)): \(note)")
+        try Console.line("resolved \(d.id) (\(d.kind) \(d.partnerID ?? "-") \(d.period)): \(TerminalText.escaped(note))")
     }
 }
