@@ -15,10 +15,10 @@ let package = Package(
         .executable(name: "revshare", targets: ["revshare"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -47,9 +47,7 @@ let package = Package(
         .target(
             name: "RevShareImport",
             dependencies: ["RevShareCore", "RevShareStore", "Yams"],
-            // The per-row import path pays ~4 % for dynamic exclusivity checks; debug builds (and
-            // so the tests) keep them, release builds check exclusivity statically only.
-            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+            swiftSettings: strict),
         .target(
             name: "RevShareDomain",
             dependencies: ["RevShareCore", "RevShareStore", "RevShareImport"],

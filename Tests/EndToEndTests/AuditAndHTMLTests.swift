@@ -255,30 +255,32 @@ struct AuditAndHTMLTests {
             #expect(result.status == 0, "\(result.stderr)")
             let html = result.stdout
             var figures: [String] = []
-            for key in ["statement_id", "partner_name", "period", "currency", "agreement_id", "due_date", "opening_balance",
-                        "share", "minimum_true_up", "charges", "closing_balance"] {
+            for key in ["statement_id", "partner_name", "period", "currency", "agreement_id", "due_date"] {
                 figures.append(try #require(statement[key] as? String, "\(key)"))
+            }
+            for key in ["opening_balance", "share", "minimum_true_up", "charges", "closing_balance"] {
+                figures.append(Self.grouped(try #require(statement[key] as? String, "\(key)")))
             }
             for line in try #require(statement["lines"] as? [[String: Any]]) {
                 figures.append(try #require(line["model"] as? String))
-                for key in ["requests", "input_tokens", "output_tokens"] { figures.append(String(try #require(line[key] as? Int))) }
-                figures.append(try #require(line["gross_revenue"] as? String))
-                figures.append(try #require(line["share"] as? String))
+                for key in ["requests", "input_tokens", "output_tokens"] { figures.append(Self.grouped(String(try #require(line[key] as? Int)))) }
+                figures.append(Self.grouped(try #require(line["gross_revenue"] as? String)))
+                figures.append(Self.grouped(try #require(line["share"] as? String)))
             }
             for adjustment in try #require(statement["adjustments"] as? [[String: Any]]) {
                 figures.append("adjustment for \(try #require(adjustment["period"] as? String))")
-                figures.append(try #require(adjustment["amount"] as? String))
+                figures.append(Self.grouped(try #require(adjustment["amount"] as? String)))
             }
             for payment in try #require(statement["payments"] as? [[String: Any]]) {
                 figures.append("\(try #require(payment["payment_id"] as? String)) received \(try #require(payment["received_on"] as? String))")
-                figures.append(try #require(payment["amount"] as? String))
+                figures.append(Self.grouped(try #require(payment["amount"] as? String)))
             }
             for figure in figures {
                 #expect(html.contains(figure), "\(partner) \(period): \(figure) missing")
             }
-            // Money cells hold exactly the JSON text.
+            // Money cells hold exactly the JSON text, its thousands grouped for a reader.
             for key in ["opening_balance", "share", "charges", "closing_balance"] {
-                #expect(html.contains("<td class=\"num\">\(statement[key] as? String ?? "?")</td>"), "\(partner) \(period) \(key)")
+                #expect(html.contains("<td class=\"num\">\(Self.grouped(statement[key] as? String ?? "?"))</td>"), "\(partner) \(period) \(key)")
             }
             #expect(!html.lowercased().contains("http"), "\(partner) \(period): external URL")
             #expect(!html.lowercased().contains("<script"))
@@ -293,7 +295,7 @@ struct AuditAndHTMLTests {
 
         // The history chart shows the earlier issued statements: AWS March shows January and February.
         let march = try run(db, ["statement", "--partner", "aws", "--period", "2025-03", "--format", "html"]).stdout
-        for figure in ["45391.08", "42566.36", "43505.69", "42444.91"] { #expect(march.contains(figure), "\(figure)") }
+        for figure in ["45,391.08", "42,566.36", "43,505.69", "42,444.91"] { #expect(march.contains(figure), "\(figure)") }
         let sha = try #require(try sql(db, "SELECT document_sha256 FROM statement WHERE statement_id = 'aws-2025-03'").first)
         #expect(march.contains(sha))
 
@@ -305,7 +307,7 @@ struct AuditAndHTMLTests {
         #expect(names.count == 8)
         #expect(names.allSatisfy { $0.hasSuffix("-2025-03.html") })
         let dell = try String(contentsOfFile: "\(out)/dell-2025-03.html", encoding: .utf8)
-        #expect(dell.contains("7373.63"))
+        #expect(dell.contains("7,373.63"))
         #expect(dell.contains("EUR"))
     }
 
@@ -373,5 +375,17 @@ struct AuditAndHTMLTests {
         }
         let snowflake = try #require(tieOuts.first { $0["partner"] as? String == "snowflake" })
         #expect(try amount(snowflake["minimum_true_up"]) == 600_000)
+    }
+
+    /// JSON's plain figure as a person reads it: integer digits in groups of three, by a
+    /// regular expression rather than the renderer's own code.
+    static func grouped(_ plain: String) -> String {
+        var text = plain
+        while let range = text.range(of: #"\d(\d{3})(?=(,|\.|$))"#, options: .regularExpression),
+              text[text.startIndex..<range.lowerBound].allSatisfy({ $0 != "." }) {
+            let digits = text[range]
+            text.replaceSubrange(range, with: "\(digits.prefix(1)),\(digits.dropFirst())")
+        }
+        return text
     }
 }

@@ -71,3 +71,14 @@ struct SafeOutputTests {
         #expect(TerminalText.escaped("café ✓ 東京") == "café ✓ 東京")
     }
 }
+
+struct DigitGroupingTests {
+    @Test(arguments: [
+        ("1234567.89", "1,234,567.89"), ("-1000", "-1,000"), ("999", "999"), ("-999.999999", "-999.999999"),
+        ("22671383990", "22,671,383,990"), ("0.05", "0.05"), ("100000.000001", "100,000.000001"),
+        ("-9223372036854775808", "-9,223,372,036,854,775,808"),
+    ])
+    func groupsIntegerDigitsByThree(plain: String, grouped: String) {
+        #expect(DigitGrouping.grouped(plain) == grouped)
+    }
+}

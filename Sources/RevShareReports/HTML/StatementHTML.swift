@@ -15,7 +15,7 @@ public enum StatementHTML {
     ///   - documentSHA256: the issued document's SHA-256, printed in the footer of a final statement.
     public static func render(_ statement: Statement, history: [IssuedStatement] = [],
                               documentSHA256: String? = nil) -> String {
-        let money = { (minor: Int64) in Money.format(minor: minor, currency: statement.currency) }
+        let money = { (minor: Int64) in DigitGrouping.grouped(Money.format(minor: minor, currency: statement.currency)) }
         let code = statement.currency.code
         let draft = statement.status == .draft
         var body = ""
@@ -66,8 +66,9 @@ public enum StatementHTML {
             body += "<p>No usage was reported for \(statement.period).</p>\n"
         } else {
             var lineRows = statement.lines.map { line in
-                [HTML.escape(line.model), String(line.requests), String(line.inputTokens), String(line.outputTokens),
-                 ScaledDecimal.format(line.grossRevenueMicros, scale: 6), money(line.shareMinor)]
+                [HTML.escape(line.model), DigitGrouping.grouped(line.requests), DigitGrouping.grouped(line.inputTokens),
+                 DigitGrouping.grouped(line.outputTokens), DigitGrouping.grouped(ScaledDecimal.format(line.grossRevenueMicros, scale: 6)),
+                 money(line.shareMinor)]
             }
             lineRows.append(["Share", "", "", "", "", money(statement.shareMinor)])
             body += HTML.table(["model", "requests", "input tokens", "output tokens", "gross revenue \(code)", "share \(code)"],
@@ -79,7 +80,7 @@ public enum StatementHTML {
                     label: "", valueText: money(line.shareMinor),
                     magnitude: line.shareMinor,
                     fill: "#2f5d9a", pattern: draft,
-                    tooltip: "\(line.model): share \(money(line.shareMinor)) \(code) of gross revenue \(ScaledDecimal.format(line.grossRevenueMicros, scale: 6))")])
+                    tooltip: "\(line.model): share \(money(line.shareMinor)) \(code) of gross revenue \(DigitGrouping.grouped(ScaledDecimal.format(line.grossRevenueMicros, scale: 6)))")])
             }, id: "by-model", title: "Share by model, \(code)", labelWidthCentipoints: 230_00)
             body += "</div>\n"
         }

@@ -4,7 +4,7 @@ import RevShareDomain
 /// A statement as text a partner can read, and its lines as CSV.
 public enum StatementRenderer {
     public static func text(_ statement: Statement) -> String {
-        let money = { (minor: Int64) in Money.format(minor: minor, currency: statement.currency) }
+        let money = { (minor: Int64) in DigitGrouping.grouped(Money.format(minor: minor, currency: statement.currency)) }
         let code = statement.currency.code
         var out = ""
         let title = statement.status == .draft
@@ -19,8 +19,9 @@ public enum StatementRenderer {
         var lines = TextTable([("model", .left), ("requests", .right), ("input tokens", .right),
                                ("output tokens", .right), ("gross revenue", .right), ("share", .right)])
         for line in statement.lines {
-            lines.add([line.model, String(line.requests), String(line.inputTokens), String(line.outputTokens),
-                       ScaledDecimal.format(line.grossRevenueMicros, scale: 6), money(line.shareMinor)])
+            lines.add([line.model, DigitGrouping.grouped(line.requests), DigitGrouping.grouped(line.inputTokens),
+                       DigitGrouping.grouped(line.outputTokens),
+                       DigitGrouping.grouped(ScaledDecimal.format(line.grossRevenueMicros, scale: 6)), money(line.shareMinor)])
         }
         out += statement.lines.isEmpty ? "  (no usage reported for this period)\n" : lines.rendered(indent: "  ")
         out += "\n"
