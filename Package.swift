@@ -9,8 +9,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RevShare", targets: [
-            "RevShareCore", "RevShareStore", "RevShareImport", "RevShareDomain",
-            "RevShareReconcile", "RevShareReports",
+            "RevShareCore", "RevShareStore", "RevShareDomain", "RevShareImport",
+            "RevShareReconcile", "RevShareReports", "RevShareSamples",
         ]),
         .executable(name: "revshare", targets: ["revshare"]),
     ],
@@ -45,12 +45,12 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
-            name: "RevShareImport",
-            dependencies: ["RevShareCore", "RevShareStore", "Yams"],
+            name: "RevShareDomain",
+            dependencies: ["RevShareCore", "RevShareStore"],
             swiftSettings: strict),
         .target(
-            name: "RevShareDomain",
-            dependencies: ["RevShareCore", "RevShareStore", "RevShareImport"],
+            name: "RevShareImport",
+            dependencies: ["RevShareCore", "RevShareStore", "RevShareDomain", "Yams"],
             swiftSettings: strict),
         .target(
             name: "RevShareReconcile",
@@ -60,11 +60,15 @@ let package = Package(
             name: "RevShareReports",
             dependencies: ["RevShareCore", "RevShareStore", "RevShareImport", "RevShareDomain", "RevShareReconcile"],
             swiftSettings: strict),
+        .target(
+            name: "RevShareSamples",
+            dependencies: ["RevShareCore", "RevShareStore", "RevShareDomain", "RevShareImport"],
+            swiftSettings: strict),
         .executableTarget(
             name: "revshare",
             dependencies: [
                 "RevShareCore", "RevShareStore", "RevShareImport", "RevShareDomain",
-                "RevShareReconcile", "RevShareReports",
+                "RevShareReconcile", "RevShareReports", "RevShareSamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -79,22 +79,22 @@ enum ChargeEntries {
         let partner = statement.partnerID
         let period = statement.period
         var drafts: [EntryDraft] = []
-        func charge(_ kind: EntryKind, _ key: String, _ description: String, income: Account, _ amount: Int64) throws {
+        func charge(_ kind: EntryKind, _ key: LedgerKey, _ description: String, income: Account, _ amount: Int64) throws {
             guard amount != 0 else { return }
             drafts.append(try EntryDraft(
-                date: period.lastDay, kind: kind, description: description, idempotencyKey: key,
+                date: period.lastDay, kind: kind, description: description, idempotencyKey: key.description,
                 postings: [
                     Posting(account: .receivable(partner), currency: statement.currency, amountMinor: amount),
                     Posting(account: income, currency: statement.currency, amountMinor: -amount),
                 ]))
         }
-        try charge(.share, "share:\(partner):\(period)", "Revenue share \(partner) \(period) under \(statement.agreementID)",
+        try charge(.share, .share(partner: partner, period: period), "Revenue share \(partner) \(period) under \(statement.agreementID)",
                    income: .revenueShare(partner), statement.shareMinor)
-        try charge(.minimumTrueUp, "minimum-true-up:\(partner):\(period)",
+        try charge(.minimumTrueUp, .minimumTrueUp(partner: partner, period: period),
                    "Minimum guarantee true-up \(partner) \(period) under \(statement.agreementID)",
                    income: .minimumGuarantee(partner), statement.minimumTrueUpMinor)
         for adjustment in statement.adjustments {
-            try charge(.adjustment, "adjustment:\(partner):\(adjustment.period):in:\(period)",
+            try charge(.adjustment, .adjustment(partner: partner, period: adjustment.period, billedIn: period),
                        "Prior-period adjustment \(partner) \(adjustment.period), billed in \(period)",
                        income: .adjustments(partner), adjustment.amountMinor)
         }

@@ -59,7 +59,7 @@ public struct Statement: Sendable, Equatable {
         self.payments = payments
     }
 
-    public var statementID: String { "\(partnerID)-\(period)" }
+    public var statementID: String { StatementID(partner: partnerID, period: period).description }
     public var adjustmentsMinor: Int64 { adjustments.reduce(0) { $0 + $1.amountMinor } }
     /// share + true-up + adjustments posted in the period.
     public var chargesMinor: Int64 { shareMinor + minimumTrueUpMinor + adjustmentsMinor }

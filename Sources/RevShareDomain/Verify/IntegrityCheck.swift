@@ -51,8 +51,8 @@ public enum IntegrityCheck {
         }
         let partner = issued.partnerID, period = issued.period
         for (field, stored, posted) in [
-            ("share", issued.shareMinor, charges.amount("share:\(partner):\(period)")),
-            ("minimum_true_up", issued.minimumTrueUpMinor, charges.amount("minimum-true-up:\(partner):\(period)")),
+            ("share", issued.shareMinor, charges.amount(.share(partner: partner, period: period))),
+            ("minimum_true_up", issued.minimumTrueUpMinor, charges.amount(.minimumTrueUp(partner: partner, period: period))),
             ("adjustments", issued.adjustmentsMinor, charges.adjustments(partner: partner, postedIn: period)),
         ] where stored != posted {
             problems.add(subject, "\(field) \(stored) differs from the ledger's \(posted) (minor units)")
@@ -104,20 +104,23 @@ struct ChargeIndex {
         byKey = Dictionary(entries.map { ($0.key, $0.receivableMinor) }, uniquingKeysWith: +)
     }
 
-    func amount(_ key: String) -> Int64 { byKey[key] ?? 0 }
+    func amount(_ key: LedgerKey) -> Int64 { byKey[key.description] ?? 0 }
 
     func adjustments(partner: String, postedIn period: Period) -> Int64 {
-        entries.filter { $0.key.hasPrefix("adjustment:\(partner):") && $0.key.hasSuffix(":in:\(period)") }
-            .reduce(0) { $0 + $1.receivableMinor }
+        entries.filter { entry in
+            guard case .adjustment(partner, _, period) = LedgerKey(entry.key) else { return false }
+            return true
+        }.reduce(0) { $0 + $1.receivableMinor }
     }
 
-    /// The statement a charge key belongs to: `<partner>-<period it was posted in>`.
+    /// The statement a charge key belongs to: the partner's statement of the period it was posted in.
     static func statementID(forKey key: String) -> String? {
-        let parts = key.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        switch parts.first {
-        case "share", "minimum-true-up": return parts.count == 3 ? "\(parts[1])-\(parts[2])" : nil
-        case "adjustment": return parts.count == 5 && parts[3] == "in" ? "\(parts[1])-\(parts[4])" : nil
-        default: return nil
+        switch LedgerKey(key) {
+        case .share(let partner, let period), .minimumTrueUp(let partner, let period),
+             .adjustment(let partner, _, let period):
+            StatementID(partner: partner, period: period).description
+        case .payment, nil:
+            nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import RevShareCore
+import RevShareDomain
 import RevShareStore
 
 /// `revshare import payments FILE` (SPEC §3.3).
@@ -115,15 +116,16 @@ struct PaymentsBatch: ImportBatch {
         }
     }
 
-    /// Posts each new payment on its received date, or on the first day after the locked range.
+    /// Posts each new payment as the payment-posting rule says.
     func commit(importFileID: Int64) throws -> ImportSummary.Details {
-        let firstOpenDay = try context.reader.latestClosedPeriod().map { $0.lastDay.adding(days: 1)! }
+        let latestClosed = try context.reader.latestClosedPeriod()
         for payment in staged {
-            let postedOn = firstOpenDay.map { max($0, payment.receivedOn) } ?? payment.receivedOn
-            try context.insert(PaymentRecord(
+            let record = PaymentRecord(
                 paymentID: payment.paymentID, partnerID: payment.partnerID, receivedOn: payment.receivedOn,
-                postedOn: postedOn, amountMinor: payment.amountMinor, currency: payment.currency,
-                reference: payment.reference, fileName: payment.fileName, line: payment.line), importFileID: importFileID)
+                postedOn: PaymentPosting.postingDate(receivedOn: payment.receivedOn, latestClosed: latestClosed),
+                amountMinor: payment.amountMinor, currency: payment.currency,
+                reference: payment.reference, fileName: payment.fileName, line: payment.line)
+            try context.insert(record, entry: PaymentPosting.entry(for: record), importFileID: importFileID)
         }
         return ImportSummary.Details(newRecords: staged.count, skippedRecords: skipped)
     }

@@ -160,7 +160,7 @@ struct AuditAssembler {
         checks.append(.init(description: "opening balance \(money(openingMinor)) = \(openingLedgerText)", holds: openingMinor == openingLedger))
 
         let share = AuditFigure(amountMinor: shareMinor, source: try chargeSource(
-            key: "share:\(partner.id):\(period)", amount: shareMinor, final: issued != nil, detail: basis,
+            key: .share(partner: partner.id, period: period), amount: shareMinor, final: issued != nil, detail: basis,
             receivable: receivable, &checks))
         let trueUpDetail: String
         if let minimum = agreement.minimumMonthlyMinor {
@@ -171,7 +171,7 @@ struct AuditAssembler {
             trueUpDetail = "\(agreement.id) has no minimum guarantee"
         }
         let trueUp = AuditFigure(amountMinor: trueUpMinor, source: try chargeSource(
-            key: "minimum-true-up:\(partner.id):\(period)", amount: trueUpMinor, final: issued != nil,
+            key: .minimumTrueUp(partner: partner.id, period: period), amount: trueUpMinor, final: issued != nil,
             detail: trueUpDetail, receivable: receivable, &checks))
 
         let postedHere = try reader.periodCharges(postedIn: period).filter { $0.partnerID == partner.id && $0.forPeriod < period }
@@ -186,7 +186,7 @@ struct AuditAssembler {
                 detail += " from the current report; billed when \(period) closes"
             }
             return .init(period: adjustment.period, figure: AuditFigure(amountMinor: adjustment.amountMinor, source: try chargeSource(
-                key: "adjustment:\(partner.id):\(adjustment.period):in:\(period)", amount: adjustment.amountMinor,
+                key: .adjustment(partner: partner.id, period: adjustment.period, billedIn: period), amount: adjustment.amountMinor,
                 final: issued != nil, detail: detail, receivable: receivable, &checks)))
         }
 
@@ -200,12 +200,13 @@ struct AuditAssembler {
         let payments = try statement.payments.map { payment -> AuditReport.TieOut.Payment in
             let record = try reader.payment(id: payment.paymentID)
             let entrySequence = context.provenance[payment.paymentID]?.entrySequence
-            var source = entrySequence.map { "ledger entry \($0) (payment:\(payment.paymentID))" } ?? "no ledger entry found"
+            let paymentKey = LedgerKey.payment(id: payment.paymentID)
+            var source = entrySequence.map { "ledger entry \($0) (\(paymentKey))" } ?? "no ledger entry found"
             if let record {
                 source += "; \(record.fileName) line \(record.line)"
                 source += context.provenance[payment.paymentID].map { " (import_file \($0.importFileID))" } ?? ""
             }
-            if let entrySequence, let entry = try reader.entry(idempotencyKey: "payment:\(payment.paymentID)") {
+            if let entrySequence, let entry = try reader.entry(idempotencyKey: paymentKey.description) {
                 let credited = -entry.postings.filter { $0.account == receivable.name }.reduce(Int64(0)) { $0 + $1.amountMinor }
                 checks.append(.init(description: "payment \(payment.paymentID) \(money(payment.amountMinor)) = ledger entry \(entrySequence) credit to \(receivable)",
                                     holds: credited == payment.amountMinor))
@@ -231,8 +232,8 @@ struct AuditAssembler {
         // Corrections of this period billed later, and one still to bill.
         let later = try history.filter { $0.postedPeriod > period }.compactMap { charge -> AuditReport.TieOut.LaterAdjustment? in
             guard charge.chargedMinor != 0 else { return nil }
-            let key = "adjustment:\(partner.id):\(period):in:\(charge.postedPeriod)"
-            let entry = try reader.entry(idempotencyKey: key)
+            let key = LedgerKey.adjustment(partner: partner.id, period: period, billedIn: charge.postedPeriod)
+            let entry = try reader.entry(idempotencyKey: key.description)
             let from = charge.usageReportID.map { "usage_report \($0)" } ?? "no usage"
             return .init(postedIn: charge.postedPeriod, figure: AuditFigure(
                 amountMinor: charge.chargedMinor,
@@ -265,10 +266,10 @@ struct AuditAssembler {
 
     /// Where a charge figure comes from; for a final statement, checks that the ledger entry
     /// with `key` posts `amount` to the receivable (or that none exists for zero).
-    private func chargeSource(key: String, amount: Int64, final: Bool, detail: String, receivable: Account,
+    private func chargeSource(key: LedgerKey, amount: Int64, final: Bool, detail: String, receivable: Account,
                               _ checks: inout [AuditReport.TieOut.Check]) throws -> String {
         guard final else { return "draft: \(detail); not posted while the period is open" }
-        guard let entry = try reader.entry(idempotencyKey: key) else {
+        guard let entry = try reader.entry(idempotencyKey: key.description) else {
             checks.append(.init(description: "no ledger entry \(key) for an amount of \(amount) minor units", holds: amount == 0))
             return "no ledger entry (an amount of zero posts none); \(detail)"
         }

@@ -79,17 +79,10 @@ extension PaymentRecord {
 }
 
 extension WriteContext {
-    /// Writes the payment and the ledger entry that posts it (bank debit, receivable credit).
-    public func insert(_ payment: PaymentRecord, importFileID: Int64) throws {
-        let draft = try EntryDraft(
-            date: payment.postedOn, kind: .payment,
-            description: "Payment \(payment.paymentID) from \(payment.partnerID), received \(payment.receivedOn)"
-                + (payment.reference.map { " for \($0)" } ?? ""),
-            idempotencyKey: "payment:\(payment.paymentID)",
-            postings: [
-                Posting(account: .bank, currency: payment.currency, amountMinor: payment.amountMinor),
-                Posting(account: .receivable(payment.partnerID), currency: payment.currency, amountMinor: -payment.amountMinor),
-            ])
+    /// Writes the payment and appends `entry`, the ledger entry that posts it.
+    public func insert(_ payment: PaymentRecord, entry draft: EntryDraft, importFileID: Int64) throws {
+        precondition(draft.idempotencyKey == LedgerKey.payment(id: payment.paymentID).description,
+                     "a payment is posted under its own key")
         let entry = try append(draft).entry
         try db.execute(sql: """
             INSERT INTO payment (payment_id, partner_id, received_on, posted_on, amount_minor, currency, reference,

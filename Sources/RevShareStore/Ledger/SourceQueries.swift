@@ -35,7 +35,7 @@ extension ReadContext {
         while let row = try payments.next() {
             let id: String = row["payment_id"]
             let amount: Int64 = row["amount_minor"]
-            let matches = (row["kind"] as String?) == "payment" && (row["idempotency_key"] as String?) == "payment:\(id)"
+            let matches = (row["kind"] as String?) == "payment" && (row["idempotency_key"] as String?) == LedgerKey.payment(id: id).description
                 && (row["bank"] as Int64?) == amount && (row["receivable"] as Int64?) == -amount
                 && (row["entry_date"] as String?) == (row["posted_on"] as String)
             if !matches {

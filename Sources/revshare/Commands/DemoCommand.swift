@@ -5,6 +5,7 @@ import RevShareDomain
 import RevShareImport
 import RevShareReconcile
 import RevShareReports
+import RevShareSamples
 import RevShareStore
 
 /// `revshare demo [--dir DIR]`: the sample books of `Samples/` built end to end through the
