@@ -3,9 +3,9 @@ import Testing
 
 @testable import RevShareImport
 
-// MARK: - Helpers
+// MARK: - Helpers (shared with the other reader tests of this target)
 
-private struct Row: Equatable, CustomStringConvertible {
+struct Row: Equatable, CustomStringConvertible {
     var line: Int
     var fields: [[UInt8]]
 
@@ -24,12 +24,12 @@ private struct Row: Equatable, CustomStringConvertible {
     }
 }
 
-private struct Parsed: Equatable {
+struct Parsed: Equatable {
     var rows: [Row] = []
     var error: CSVError?
 }
 
-private func parse(
+func parse(
     _ input: [UInt8], chunkSize: Int = 256 * 1024, maxReadSize: Int = .max, limits: CSVLimits = .default
 ) -> Parsed {
     var reader = CSVReader(
@@ -46,7 +46,7 @@ private func parse(
     return parsed
 }
 
-private func parse(
+func parse(
     _ input: String, chunkSize: Int = 256 * 1024, maxReadSize: Int = .max, limits: CSVLimits = .default
 ) -> Parsed {
     parse(Array(input.utf8), chunkSize: chunkSize, maxReadSize: maxReadSize, limits: limits)
