@@ -157,7 +157,7 @@ struct MinorDigitsTests {
 
 @Suite("per_million_tokens")
 struct PerMillionTokensTests {
-    private let prices = ["llama-405b": TokenPrice(inputMicros: 500_000, outputMicros: 1_000_000)]  // 0.50 / 1.00
+    private let prices: [ExactText: TokenPrice] = ["llama-405b": TokenPrice(inputMicros: 500_000, outputMicros: 1_000_000)]  // 0.50 / 1.00
     private let fallback = TokenPrice(inputMicros: 50_000, outputMicros: 100_000)  // 0.05 / 0.10
 
     @Test func ownPriceAndDefaultFallback() throws {

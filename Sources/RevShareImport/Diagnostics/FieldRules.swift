@@ -13,18 +13,25 @@ public enum FieldRules {
     static let quotedPrefix = 60
 
     public static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
-        let shown = String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self)
-        // Control characters are shown escaped: a field must not drive the user's terminal.
+        let shown = escaped(String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self))
+        return bytes.count > quotedPrefix ? "\"\(shown)…\" (\(bytes.count) bytes)" : "\"\(shown)\""
+    }
+
+    /// `text` with control characters (a quoted CR or LF among them) written as `\u{d}`, and `"`
+    /// as `\"` when `quotes`: a field must neither drive the user's terminal nor break the
+    /// one-line `FILE:LINE: column: message` it is shown in. Scalar by scalar, so CR LF shows as
+    /// the two it is.
+    public static func escaped(_ text: String, quotes: Bool = true) -> String {
         var escaped = ""
-        for scalar in shown.unicodeScalars {
+        for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": escaped += "\\\""
+            case "\"" where quotes: escaped += "\\\""
             case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 escaped += "\\u{\(String(scalar.value, radix: 16))}"
             default: escaped.unicodeScalars.append(scalar)
             }
         }
-        return bytes.count > quotedPrefix ? "\"\(escaped)…\" (\(bytes.count) bytes)" : "\"\(escaped)\""
+        return escaped
     }
 
     public static func count(_ bytes: UnsafeRawBufferPointer) -> Result<Int64, FieldProblem> {
@@ -65,7 +72,9 @@ public enum FieldRules {
         return .failure(FieldProblem("\(quoted(bytes)) is not a period in YYYY-MM form"))
     }
 
-    /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`.
+    /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`
+    /// Unicode scalars: a count that does not depend on how a Unicode version groups scalars into
+    /// `Character`s (200 combining marks are one `Character` but 200 scalars).
     public static func text(_ bytes: UnsafeRawBufferPointer, required: Bool, maximumCharacters: Int)
         -> Result<Void, FieldProblem>
     {
@@ -76,8 +85,9 @@ public enum FieldRules {
         if let control = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
             return .failure(FieldProblem("\(quoted(bytes)) holds a control character (byte \(bytes[control]) at offset \(control)); text fields may not"))
         }
+        // At most four bytes a scalar: only a longer field can have too many.
         if bytes.count > maximumCharacters {
-            let characters = String(decoding: bytes, as: UTF8.self).count
+            let characters = String(decoding: bytes, as: UTF8.self).scalarCount
             if characters > maximumCharacters {
                 return .failure(FieldProblem("has \(characters) characters; at most \(maximumCharacters) are allowed"))
             }

@@ -60,10 +60,15 @@ public enum CSVText {
         fields.map(field).joined(separator: ",") + "\r\n"
     }
 
+    /// By scalar, not `Character`: CR LF is one `Character`, equal neither to CR nor to LF, and a
+    /// quote followed by a combining mark is one `Character` too. Every other byte is kept.
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         var quoted = "\""
-        for character in text { quoted += character == "\"" ? "\"\"" : String(character) }
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.unicodeScalars.append(scalar) }
+            quoted.unicodeScalars.append(scalar)
+        }
         return quoted + "\""
     }
 }

@@ -131,10 +131,10 @@ extension WriteContext {
             try price.execute(arguments: [agreement.id, "fee", "", fallback.inputMicros, fallback.outputMicros])
         }
         for (model, value) in agreement.prices.sorted(by: { $0.key < $1.key }) {
-            try price.execute(arguments: [agreement.id, "fee", model, value.inputMicros, value.outputMicros])
+            try price.execute(arguments: [agreement.id, "fee", model.string, value.inputMicros, value.outputMicros])
         }
         for (model, value) in agreement.listPrices.sorted(by: { $0.key < $1.key }) {
-            try price.execute(arguments: [agreement.id, "list", model, value.inputMicros, value.outputMicros])
+            try price.execute(arguments: [agreement.id, "list", model.string, value.inputMicros, value.outputMicros])
         }
     }
 
