@@ -196,6 +196,29 @@ struct PerMillionTokensTests {
         }
     }
 
+    @Test("prices are found byte for byte: e + U+0301 does not find the price of é (U+00E9)")
+    func pricesMatchByteForByte() throws {
+        let precomposed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let one = TokenPrice(inputMicros: 1_000_000, outputMicros: 0), two = TokenPrice(inputMicros: 2_000_000, outputMicros: 0)
+        let onlyPrecomposed = tokenAgreement([ExactText(precomposed): one])
+        #expect(onlyPrecomposed.price(for: precomposed) == one)
+        #expect(onlyPrecomposed.price(for: decomposed) == nil)
+        do {
+            _ = try ShareCalculator.compute(usage: [usage(decomposed, input: 1_000_000)], agreement: onlyPrecomposed, currency: usd).get()
+            Issue.record("e + U+0301 was priced as é")
+        } catch {
+            guard case .missingPrice(_, _, let model) = error else { Issue.record("\(error)"); return }
+            #expect(Array(model.utf8) == [0x63, 0x61, 0x66, 0x65, 0xCC, 0x81])
+        }
+
+        // Both priced: 1,000,000 input tokens each at 1.00 and 2.00 per million.
+        let both = tokenAgreement([ExactText(precomposed): one, ExactText(decomposed): two])
+        let result = try share([usage(precomposed, input: 1_000_000), usage(decomposed, input: 1_000_000)], both)
+        #expect(result.shareMinor == 300)
+        #expect(result.lines.map { Array($0.model.utf8) } == [Array(decomposed.utf8), Array(precomposed.utf8)])
+        #expect(result.lines.map(\.shareMinor) == [200, 100])
+    }
+
     @Test func zeroTokensGiveZeroLines() throws {
         let rows = [usage("b"), usage("a")]
         let result = try share(rows, tokenAgreement([:], default: fallback))
