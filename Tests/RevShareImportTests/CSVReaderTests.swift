@@ -553,6 +553,14 @@ private struct FailingSource: ByteSource {
         #expect(header.duplicates.first?.message == "duplicate column \"extra\" (columns 4 and 5)")
     }
 
+    @Test("column names are told apart byte for byte: café (U+00E9) and cafe + U+0301 are two columns")
+    func headerNamesAreExact() {
+        let header = CSVHeader(names: ["caf\u{E9}", "cafe\u{301}"])
+        #expect(header.duplicates.isEmpty)
+        #expect(header.index(of: "cafe\u{301}") == 1)
+        #expect(header.unknownColumns(known: []).map { Array($0.utf8) } == [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8)])
+    }
+
     @Test func headerFromFile() throws {
         var reader = CSVReader(source: BytesByteSource([0x0A, 0xFF] + Array("name, id ,ID,id\n".utf8)))
         var record = CSVRecord()
