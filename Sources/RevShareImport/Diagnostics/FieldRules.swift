@@ -85,7 +85,7 @@ public enum FieldRules {
         if let control = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
             return .failure(FieldProblem("\(quoted(bytes)) holds a control character (byte \(bytes[control]) at offset \(control)); text fields may not"))
         }
-        // At most four bytes a scalar: only a longer field can have too many.
+        // A scalar takes at least one byte: only a longer field can have too many.
         if bytes.count > maximumCharacters {
             let characters = String(decoding: bytes, as: UTF8.self).scalarCount
             if characters > maximumCharacters {
