@@ -93,10 +93,10 @@ public struct Discrepancy: Sendable, Equatable {
         if lhs.severity != rhs.severity { return lhs.severity < rhs.severity }
         if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
         for (left, right) in [(lhs.partnerID, rhs.partnerID), (lhs.model, rhs.model), (lhs.paymentID, rhs.paymentID)]
-        where left != right {
+        where left.map(ExactText.init(_:)) != right.map(ExactText.init(_:)) {
             guard let left else { return true }
             guard let right else { return false }
-            return Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+            return left.utf8Precedes(right)
         }
         return lhs.id < rhs.id
     }

@@ -56,13 +56,15 @@ enum UsageKinds {
     static func usageMismatch(_ p: PartnerPeriod) -> [Discrepancy] {
         guard let meter = p.meter else { return [] }
         // input + output cannot overflow: import refuses a report whose total of both would.
-        var metered: [String: Int64] = [:]
-        for row in meter { metered[row.model] = row.inputTokens + row.outputTokens }
-        var reported: [String: Int64] = [:]
-        for row in p.models { reported[row.model] = row.inputTokens + row.outputTokens }
-        return Set(metered.keys).union(reported.keys).sorted().compactMap { model in
-            let expected = metered[model] ?? 0
-            let actual = reported[model] ?? 0
+        // Keyed byte for byte, as the store groups them: `café` and `cafe` + U+0301 are two models.
+        var metered: [ExactText: Int64] = [:]
+        for row in meter { metered[ExactText(row.model)] = row.inputTokens + row.outputTokens }
+        var reported: [ExactText: Int64] = [:]
+        for row in p.models { reported[ExactText(row.model)] = row.inputTokens + row.outputTokens }
+        return Set(metered.keys).union(reported.keys).sorted().compactMap { key in
+            let model = key.string
+            let expected = metered[key] ?? 0
+            let actual = reported[key] ?? 0
             let counts = expected == 0 ? actual > 0 : ToleranceCheck.exceedsTokens(expected: expected, actual: actual, p.agreement.tolerance)
             guard counts else { return nil }
             return Discrepancy(.usageMismatch, partner: p.partner.id, period: p.period, model: model,
@@ -73,7 +75,7 @@ enum UsageKinds {
 
     static func priceAnomaly(_ p: PartnerPeriod) -> [Discrepancy] {
         p.models.compactMap { row in
-            guard let price = p.agreement.listPrices[row.model] else { return nil }
+            guard let price = p.agreement.listPrices[ExactText(row.model)] else { return nil }
             let atList = ExactAmount.tokenCharge(tokens: row.inputTokens, pricePerMillionMicros: price.inputMicros)
                 + ExactAmount.tokenCharge(tokens: row.outputTokens, pricePerMillionMicros: price.outputMicros)
             guard let expected = atList.roundedMinor(p.currency),

@@ -14,7 +14,7 @@ func revenueAgreement(_ tiers: [Tier], minimumMinor: Int64? = nil) -> Agreement 
               prices: [:], defaultPrice: nil, minimumMonthlyMinor: minimumMinor, tolerance: .standard, listPrices: [:])
 }
 
-func tokenAgreement(_ prices: [String: TokenPrice], default defaultPrice: TokenPrice? = nil) -> Agreement {
+func tokenAgreement(_ prices: [ExactText: TokenPrice], default defaultPrice: TokenPrice? = nil) -> Agreement {
     Agreement(id: "T-1", partnerID: "p", effectiveFrom: period("2025-01"), basis: .perMillionTokens, tiers: [],
               prices: prices, defaultPrice: defaultPrice, minimumMonthlyMinor: nil, tolerance: .standard,
               listPrices: [:])

@@ -13,6 +13,14 @@ struct LargestRemainderTests {
         #expect(split(1, [("b", 1), ("a", 1), ("c", 1)]) == ["b=0", "a=1", "c=0"])
     }
 
+    @Test("a tie goes to the first key in UTF-8 byte order, where String sees equal keys")
+    func tieByBytes() {
+        // cafe + U+0301 is 63 61 66 65 CC 81, café (U+00E9) is 63 61 66 C3 A9: 0x65 < 0xC3.
+        let parts = LargestRemainder.split(totalMinor: 1, weights: [(key: "caf\u{E9}", weight: 1), (key: "cafe\u{301}", weight: 1)])
+        #expect(parts.map { Array($0.key.utf8) } == [[0x63, 0x61, 0x66, 0xC3, 0xA9], [0x63, 0x61, 0x66, 0x65, 0xCC, 0x81]])
+        #expect(parts.map(\.amountMinor) == [0, 1])
+    }
+
     @Test func twoUnitsLeftOver() {
         // 5 / 3 = 1 rem 2 each: floors 3, two units left → a, b
         #expect(split(5, [("c", 1), ("b", 1), ("a", 1)]) == ["c=1", "b=2", "a=2"])

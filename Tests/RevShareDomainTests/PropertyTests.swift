@@ -154,8 +154,8 @@ struct PropertyTests {
             TokenPrice(inputMicros: Int64.random(in: 0...5_000_000, using: &random),
                        outputMicros: Int64.random(in: 0...5_000_000, using: &random))
         }
-        var prices: [String: TokenPrice] = [:]
-        for model in models where Bool.random(using: &random) { prices[model] = price() }
+        var prices: [ExactText: TokenPrice] = [:]
+        for model in models where Bool.random(using: &random) { prices[ExactText(model)] = price() }
         return Agreement(id: "T", partnerID: "p", effectiveFrom: period("2025-01"), basis: .perMillionTokens, tiers: [],
                          prices: prices, defaultPrice: price(), minimumMonthlyMinor: minimum, tolerance: .standard,
                          listPrices: [:])

@@ -399,6 +399,19 @@ struct ReconcileKindTests {
         #expect(try books.found("2025-01", asOf: "2025-01-31").isEmpty)
     }
 
+    @Test("USAGE_MISMATCH: café (U+00E9) in the meter and cafe + U+0301 in the report are two models")
+    func usageMismatchModelsAreExact() throws {
+        let books = try ReconcileBooks(agreementsYAML(partnerYAML("acme")))
+        defer { books.remove() }
+        try books.usage(usageRows("acme", "2025-01", [ReconcileDay(day: 1, model: "cafe\u{301}", input: 1000, revenue: "10")]))
+        try books.meter(["2025-01-01,acme,caf\u{E9},1000,0"])
+        let found = try books.found("2025-01", asOf: "2025-01-31", .usageMismatch)
+        // By bytes: 65 CC 81 (e + U+0301) before C3 A9 (é).
+        #expect(found.map { Array(($0.model ?? "").utf8) } == [[0x63, 0x61, 0x66, 0x65, 0xCC, 0x81], [0x63, 0x61, 0x66, 0xC3, 0xA9]])
+        #expect(seen(found).map(\.expected) == ["0", "1000"])
+        #expect(seen(found).map(\.actual) == ["1000", "0"])
+    }
+
     @Test("USAGE_MISMATCH: input + output beyond Int64 never wraps into a false finding")
     func usageMismatchHugeTokens() throws {
         // 5e18 + 5e18 = 1e19 > Int64.max (≈ 9.22e18); each column alone fits. Meter and report

@@ -157,7 +157,7 @@ struct MinorDigitsTests {
 
 @Suite("per_million_tokens")
 struct PerMillionTokensTests {
-    private let prices = ["llama-405b": TokenPrice(inputMicros: 500_000, outputMicros: 1_000_000)]  // 0.50 / 1.00
+    private let prices: [ExactText: TokenPrice] = ["llama-405b": TokenPrice(inputMicros: 500_000, outputMicros: 1_000_000)]  // 0.50 / 1.00
     private let fallback = TokenPrice(inputMicros: 50_000, outputMicros: 100_000)  // 0.05 / 0.10
 
     @Test func ownPriceAndDefaultFallback() throws {
@@ -194,6 +194,29 @@ struct PerMillionTokensTests {
         #expect(throws: ShareError.missingPrice(agreementID: "T-1", partnerID: "p", model: "mystery")) {
             try result.get()
         }
+    }
+
+    @Test("prices are found byte for byte: e + U+0301 does not find the price of é (U+00E9)")
+    func pricesMatchByteForByte() throws {
+        let precomposed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        let one = TokenPrice(inputMicros: 1_000_000, outputMicros: 0), two = TokenPrice(inputMicros: 2_000_000, outputMicros: 0)
+        let onlyPrecomposed = tokenAgreement([ExactText(precomposed): one])
+        #expect(onlyPrecomposed.price(for: precomposed) == one)
+        #expect(onlyPrecomposed.price(for: decomposed) == nil)
+        do {
+            _ = try ShareCalculator.compute(usage: [usage(decomposed, input: 1_000_000)], agreement: onlyPrecomposed, currency: usd).get()
+            Issue.record("e + U+0301 was priced as é")
+        } catch {
+            guard case .missingPrice(_, _, let model) = error else { Issue.record("\(error)"); return }
+            #expect(Array(model.utf8) == [0x63, 0x61, 0x66, 0x65, 0xCC, 0x81])
+        }
+
+        // Both priced: 1,000,000 input tokens each at 1.00 and 2.00 per million.
+        let both = tokenAgreement([ExactText(precomposed): one, ExactText(decomposed): two])
+        let result = try share([usage(precomposed, input: 1_000_000), usage(decomposed, input: 1_000_000)], both)
+        #expect(result.shareMinor == 300)
+        #expect(result.lines.map { Array($0.model.utf8) } == [Array(decomposed.utf8), Array(precomposed.utf8)])
+        #expect(result.lines.map(\.shareMinor) == [200, 100])
     }
 
     @Test func zeroTokensGiveZeroLines() throws {

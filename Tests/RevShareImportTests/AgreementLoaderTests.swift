@@ -239,6 +239,26 @@ struct AgreementChangeRuleTests {
     let partners = try! AgreementsParser.parse(Array(AgreementFixtures.sample.utf8), fileName: "a.yaml")
     let closed = Period("2024-07")!...Period("2025-01")!
 
+    @Test("agreement ids and partner names are compared byte for byte: a change of normal form is a change")
+    func diffIsByteExact() {
+        let groq = partners[1], agreement = groq.agreements[0]
+        func renamed(_ id: String, name: String) -> Partner {
+            let moved = Agreement(id: id, partnerID: agreement.partnerID, effectiveFrom: agreement.effectiveFrom,
+                                  basis: agreement.basis, tiers: agreement.tiers, prices: agreement.prices,
+                                  defaultPrice: agreement.defaultPrice, minimumMonthlyMinor: agreement.minimumMonthlyMinor,
+                                  tolerance: agreement.tolerance, listPrices: agreement.listPrices)
+            return Partner(id: groq.id, name: name, currency: groq.currency, paymentTermsDays: groq.paymentTermsDays,
+                           agreements: [moved])
+        }
+        let precomposed = renamed("G-caf\u{E9}", name: "Caf\u{E9}")
+        let decomposed = renamed("G-cafe\u{301}", name: "Cafe\u{301}")
+        let diff = AgreementSetDiff(from: [partners[0], precomposed], to: [partners[0], decomposed])
+        #expect(diff.addedAgreements.map { Array($0.utf8) } == [Array("G-cafe\u{301}".utf8)])
+        #expect(diff.removedAgreements.map { Array($0.utf8) } == [Array("G-caf\u{E9}".utf8)])
+        #expect(diff.changedPartners == ["groq"])
+        #expect(AgreementSetDiff(from: [partners[0], decomposed], to: [partners[0], decomposed]).isEmpty)
+    }
+
     @Test("nothing closed: anything may change")
     func nothingClosed() {
         #expect(AgreementChangeRules.problems(current: partners, desired: [], closed: nil, references: [:]).isEmpty)

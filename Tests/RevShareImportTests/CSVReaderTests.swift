@@ -3,9 +3,9 @@ import Testing
 
 @testable import RevShareImport
 
-// MARK: - Helpers
+// MARK: - Helpers (shared with the other reader tests of this target)
 
-private struct Row: Equatable, CustomStringConvertible {
+struct Row: Equatable, CustomStringConvertible {
     var line: Int
     var fields: [[UInt8]]
 
@@ -24,12 +24,12 @@ private struct Row: Equatable, CustomStringConvertible {
     }
 }
 
-private struct Parsed: Equatable {
+struct Parsed: Equatable {
     var rows: [Row] = []
     var error: CSVError?
 }
 
-private func parse(
+func parse(
     _ input: [UInt8], chunkSize: Int = 256 * 1024, maxReadSize: Int = .max, limits: CSVLimits = .default
 ) -> Parsed {
     var reader = CSVReader(
@@ -46,7 +46,7 @@ private func parse(
     return parsed
 }
 
-private func parse(
+func parse(
     _ input: String, chunkSize: Int = 256 * 1024, maxReadSize: Int = .max, limits: CSVLimits = .default
 ) -> Parsed {
     parse(Array(input.utf8), chunkSize: chunkSize, maxReadSize: maxReadSize, limits: limits)
@@ -536,6 +536,14 @@ private struct FailingSource: ByteSource {
         #expect(header.unknownColumns(known: ["USAGE_DATE", "partner", "model", "extra", "other", ""]) == [])
         #expect(header.duplicates == [CSVHeader.DuplicateColumn(name: "extra", firstColumn: 4, column: 5, line: 1)])
         #expect(header.duplicates.first?.message == "duplicate column \"extra\" (columns 4 and 5)")
+    }
+
+    @Test("column names are told apart byte for byte: café (U+00E9) and cafe + U+0301 are two columns")
+    func headerNamesAreExact() {
+        let header = CSVHeader(names: ["caf\u{E9}", "cafe\u{301}"])
+        #expect(header.duplicates.isEmpty)
+        #expect(header.index(of: "cafe\u{301}") == 1)
+        #expect(header.unknownColumns(known: []).map { Array($0.utf8) } == [Array("caf\u{E9}".utf8), Array("cafe\u{301}".utf8)])
     }
 
     @Test func headerFromFile() throws {

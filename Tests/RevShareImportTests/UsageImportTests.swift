@@ -121,6 +121,13 @@ private let badUsage: [BadInput] = [
     BadInput(name: "201-character model", kind: .usage,
              content: usage(row(model: String(repeating: "m", count: 201))),
              expected: ["{dir}/u.csv:2: model: has 201 characters; at most 200 are allowed"]),
+    // One Character for Swift, 201 Unicode scalars (401 bytes) for the limit.
+    BadInput(name: "201-scalar model of combining marks", kind: .usage,
+             content: usage(row(model: "e" + String(repeating: "\u{301}", count: 200))),
+             expected: ["{dir}/u.csv:2: model: has 201 characters; at most 200 are allowed"]),
+    BadInput(name: "201-scalar region of CR LF pairs and a letter", kind: .usage,
+             content: usage(row(region: "\"" + String(repeating: "\r\n", count: 100) + "r\"")),
+             expected: ["{dir}/u.csv:2: region: has 201 characters; at most 200 are allowed"]),
     BadInput(name: "Int64 overflow of a report total", kind: .usage,
              content: usage(row(input: maxInt64), row("2025-01-04", input: "1")),
              expected: ["{dir}/u.csv: input_tokens: the total for aws 2025-01 overflows a 64-bit integer; split the usage or check the values"]),
@@ -335,6 +342,16 @@ struct UsageImportTests {
         #expect(try fixture.modelTotals(reportID: 2).map(\.model) == [accented])
         #expect(try fixture.modelTotals(reportID: 2).map(\.inputTokens) == [Int64.max])
         #expect(try fixture.sqlite("SELECT length(region) FROM usage_row WHERE report_id = 1") == "200")
+    }
+
+    @Test("200 Unicode scalars are within the limit even when they are one Character")
+    func scalarLimitAccepted() throws {
+        let fixture = try ImportTestStore()
+        defer { fixture.remove() }
+        let model = "e" + String(repeating: "\u{301}", count: 199)  // 1 + 199 × 2 = 399 bytes
+        let summary = try fixture.importFile(.usage, "u.csv", usage(row(model: model)))
+        #expect(summary.outcome == .imported)
+        #expect(try fixture.sqlite("SELECT length(model), length(CAST(model AS BLOB)) FROM usage_row") == "200|399")
     }
 
     // MARK: - Behaviour

@@ -56,18 +56,19 @@ public struct Agreement: Hashable, Sendable {
     public let basis: AgreementBasis
     /// For `revenuePercent`: strictly increasing bounds, exactly one open last tier.
     public let tiers: [Tier]
-    /// For `perMillionTokens`: fee prices by model.
-    public let prices: [String: TokenPrice]
+    /// For `perMillionTokens`: fee prices by model, matched byte for byte (`café` with U+00E9 is
+    /// not `cafe` + U+0301).
+    public let prices: [ExactText: TokenPrice]
     /// For `perMillionTokens`: the `default` fallback price.
     public let defaultPrice: TokenPrice?
     public let minimumMonthlyMinor: Int64?
     public let tolerance: Tolerance
     /// The partner's public list prices by model, for PRICE_ANOMALY.
-    public let listPrices: [String: TokenPrice]
+    public let listPrices: [ExactText: TokenPrice]
 
     public init(id: String, partnerID: String, effectiveFrom: Period, basis: AgreementBasis, tiers: [Tier],
-                prices: [String: TokenPrice], defaultPrice: TokenPrice?, minimumMonthlyMinor: Int64?,
-                tolerance: Tolerance, listPrices: [String: TokenPrice]) {
+                prices: [ExactText: TokenPrice], defaultPrice: TokenPrice?, minimumMonthlyMinor: Int64?,
+                tolerance: Tolerance, listPrices: [ExactText: TokenPrice]) {
         self.id = id
         self.partnerID = partnerID
         self.effectiveFrom = effectiveFrom
@@ -81,7 +82,7 @@ public struct Agreement: Hashable, Sendable {
     }
 
     /// The fee price for `model` under a per-token agreement: its own, else the default.
-    public func price(for model: String) -> TokenPrice? { prices[model] ?? defaultPrice }
+    public func price(for model: String) -> TokenPrice? { prices[ExactText(model)] ?? defaultPrice }
 }
 
 public struct Partner: Hashable, Sendable {

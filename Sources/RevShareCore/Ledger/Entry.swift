@@ -135,10 +135,11 @@ public struct StoredEntry: Hashable, Sendable {
     /// The hash this entry's content and `previousHash` call for (EntryHash encoding v1).
     public var computedHash: String { EntryHash.sha256Hex(EntryHash.canonicalBytes(self)) }
 
-    /// Whether this stored entry says exactly what `draft` asks for.
+    /// Whether this stored entry says exactly what `draft` asks for: byte for byte, as the hash
+    /// reads it (a description in another Unicode normal form is other content).
     public func records(_ draft: EntryDraft) -> Bool {
-        date == draft.date.description && kind == draft.kind.rawValue && description == draft.description
-            && idempotencyKey == draft.idempotencyKey
+        date == draft.date.description && kind == draft.kind.rawValue && description.isByteIdentical(to: draft.description)
+            && idempotencyKey.isByteIdentical(to: draft.idempotencyKey)
             && postings == draft.postings.map(StoredPosting.init)
     }
 }

@@ -97,7 +97,7 @@ public struct PaymentApplication: Hashable, Sendable {
         precondition(zip(periods, periods.dropFirst()).allSatisfy { $0.period != $1.period },
                      "payment application takes each period's charges once")
         let counted = payments.filter { $0.receivedOn <= asOf }.sorted { a, b in
-            a.receivedOn != b.receivedOn ? a.receivedOn < b.receivedOn : Bytewise.less(a.paymentID, b.paymentID)
+            a.receivedOn != b.receivedOn ? a.receivedOn < b.receivedOn : a.paymentID.utf8Precedes(b.paymentID)
         }
         var allocations: [PaymentAllocation] = []
         var creditMinor: Int64 = 0

@@ -1,3 +1,5 @@
+import RevShareCore
+
 /// Splits a total in minor units over weights so the parts add up exactly (SPEC §4.2, §9).
 public enum LargestRemainder {
     /// Each part gets its quota total × weight / Σ weights floored (toward −∞), then the parts
@@ -36,7 +38,7 @@ public enum LargestRemainder {
         let leftover = Int(Int128(totalMinor) - parts.reduce(Int128(0)) { $0 + Int128($1) })
         let byLargestFraction = weights.indices.sorted { a, b in
             if remainders[a] != remainders[b] { return remainders[a] > remainders[b] }
-            if !Bytewise.equal(weights[a].key, weights[b].key) { return Bytewise.less(weights[a].key, weights[b].key) }
+            if !weights[a].key.isByteIdentical(to: weights[b].key) { return weights[a].key.utf8Precedes(weights[b].key) }
             return a < b  // equal keys: input order, so the result never depends on the sort's stability
         }
         for index in byLargestFraction.prefix(leftover) { parts[index] += 1 }

@@ -20,14 +20,6 @@ public struct ModelUsage: Hashable, Sendable {
     }
 }
 
-/// Model names and payment ids compare by their UTF-8 bytes, as SQLite's BINARY collation does.
-/// Swift's `String` operators treat canonically equivalent text (a precomposed `é` and `e` + an
-/// accent) as equal, while revshare keys match exactly, byte for byte (SPEC §3.2).
-enum Bytewise {
-    static func less(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.lexicographicallyPrecedes(rhs.utf8) }
-    static func equal(_ lhs: String, _ rhs: String) -> Bool { lhs.utf8.elementsEqual(rhs.utf8) }
-}
-
 extension ModelTotals {
     /// A report's per-model totals as the share computation takes them.
     public var usage: ModelUsage {

@@ -44,8 +44,8 @@ public enum ShareCalculator {
 
     /// Sorted by model name (UTF-8 bytes), each model once, nothing negative.
     private static func validated(_ usage: [ModelUsage], _ agreement: Agreement) throws(ShareError) -> [ModelUsage] {
-        let models = usage.sorted { Bytewise.less($0.model, $1.model) }
-        for (previous, next) in zip(models, models.dropFirst()) where Bytewise.equal(previous.model, next.model) {
+        let models = usage.sorted { $0.model.utf8Precedes($1.model) }
+        for (previous, next) in zip(models, models.dropFirst()) where previous.model.isByteIdentical(to: next.model) {
             throw .duplicateModel(agreementID: agreement.id, partnerID: agreement.partnerID, model: next.model)
         }
         for model in models

@@ -13,7 +13,7 @@ public enum AgreementCanonical {
 
     public static func text(_ partners: [Partner]) -> String {
         var out = "{\"format\":\(string(format)),\"partners\":["
-        for (index, partner) in partners.sorted(by: { utf8Less($0.id, $1.id) }).enumerated() {
+        for (index, partner) in partners.sorted(by: { $0.id.utf8Precedes($1.id) }).enumerated() {
             if index > 0 { out += "," }
             out += "{\"id\":\(string(partner.id)),\"name\":\(string(partner.name))"
             out += ",\"currency\":\(string(partner.currency.code)),\"payment_terms_days\":\(partner.paymentTermsDays)"
@@ -44,8 +44,8 @@ public enum AgreementCanonical {
         return out
     }
 
-    private static func priceTable(_ prices: [String: TokenPrice]) -> String {
-        "{" + prices.sorted { utf8Less($0.key, $1.key) }.map { "\(string($0.key)):\(price($0.value))" }
+    private static func priceTable(_ prices: [ExactText: TokenPrice]) -> String {
+        "{" + prices.sorted { $0.key < $1.key }.map { "\(string($0.key.string)):\(price($0.value))" }
             .joined(separator: ",") + "}"
     }
 
@@ -54,10 +54,6 @@ public enum AgreementCanonical {
     }
 
     private static func micros(_ value: Int64) -> String { ScaledDecimal.format(value, scale: 6) }
-
-    private static func utf8Less(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
-    }
 
     /// A JSON string literal; control characters and non-ASCII are escaped, so the text is
     /// plain ASCII whatever the names hold.

@@ -91,8 +91,9 @@ public enum AgreementChangeRules {
                                 references: [String: PartnerReferences]) -> [String] {
         var problems: [String] = []
         let desiredByID = Dictionary(desired.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let currentAgreements = Dictionary(current.flatMap(\.agreements).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var reported = Set<String>()
+        // Agreement ids are free text, matched byte for byte as the store keys them.
+        let currentAgreements = AgreementSetDiff.agreementsByID(current)
+        var reported = Set<ExactText>()
         let later = closed.flatMap { $0.upperBound.next.map { "\($0) or later" } } ?? "a later period"
 
         for old in current.sorted(by: { $0.id < $1.id }) {
@@ -101,7 +102,7 @@ public enum AgreementChangeRules {
             guard let new = desiredByID[old.id] else {
                 if let first = governed.first {
                     problems.append("partner \(old.id): removing it is refused: its agreement \(first.agreement.id) governs \(describe(first.periods)); keep the partner and its agreements in the file as they were loaded")
-                    reported.formUnion(governed.map(\.agreement.id))
+                    reported.formUnion(governed.map { ExactText($0.agreement.id) })
                 } else if let refs {
                     problems.append("partner \(old.id): removing it is refused: \(refs.description) refer to it; keep it in the file")
                 }
@@ -115,9 +116,9 @@ public enum AgreementChangeRules {
                 }
             }
             for (agreement, periods) in governed {
-                reported.insert(agreement.id)
+                reported.insert(ExactText(agreement.id))
                 let subject = "partner \(old.id), agreement \(agreement.id)"
-                guard let replacement = new.agreements.first(where: { $0.id == agreement.id }) else {
+                guard let replacement = new.agreements.first(where: { $0.id.isByteIdentical(to: agreement.id) }) else {
                     problems.append("\(subject): removing it is refused: it governs \(describe(periods)); keep it in the file as it was loaded")
                     continue
                 }
@@ -125,9 +126,9 @@ public enum AgreementChangeRules {
                     problems.append("\(subject): changing it is refused: it governs \(describe(periods)); restore it as it was loaded, and put new terms in a new agreement effective from \(later)")
                     continue
                 }
-                if let period = periodsList(periods).first(where: { new.agreement(for: $0)?.id != agreement.id }),
-                   let taker = new.agreement(for: period), !reported.contains(taker.id) {
-                    reported.insert(taker.id)
+                if let period = periodsList(periods).first(where: { new.agreement(for: $0)?.id.isByteIdentical(to: agreement.id) != true }),
+                   let taker = new.agreement(for: period), !reported.contains(ExactText(taker.id)) {
+                    reported.insert(ExactText(taker.id))
                     problems.append("partner \(old.id), agreement \(taker.id): refused: effective_from \(taker.effectiveFrom) would make it govern closed period \(period) in place of agreement \(agreement.id); an agreement added or changed now must start in \(later)")
                 }
             }
@@ -135,10 +136,10 @@ public enum AgreementChangeRules {
 
         guard let closed else { return problems }
         for partner in desired.sorted(by: { $0.id < $1.id }) {
-            for agreement in partner.agreements where agreement.effectiveFrom <= closed.upperBound && !reported.contains(agreement.id) {
-                let before = currentAgreements[agreement.id]
+            for agreement in partner.agreements where agreement.effectiveFrom <= closed.upperBound && !reported.contains(ExactText(agreement.id)) {
+                let before = currentAgreements[ExactText(agreement.id)]
                 guard before != agreement else { continue }
-                reported.insert(agreement.id)
+                reported.insert(ExactText(agreement.id))
                 let action = before == nil ? "adding it" : "changing it"
                 problems.append("partner \(partner.id), agreement \(agreement.id): \(action) is refused: its effective_from \(agreement.effectiveFrom) is on or before the latest closed period \(closed.upperBound); an agreement added or changed now must start in \(later)")
             }

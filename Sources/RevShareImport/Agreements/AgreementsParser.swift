@@ -92,7 +92,7 @@ private struct Builder {
     var valuesVisited = 0
     /// First line of each partner id and agreement id seen, for duplicates.
     var partnerLines: [String: Int] = [:]
-    var agreementLines: [String: (partner: String, line: Int)] = [:]
+    var agreementLines: [ExactText: (partner: String, line: Int)] = [:]
 
     init(file: String) { self.file = file }
 
@@ -274,11 +274,11 @@ private struct Builder {
         let here = id.map { partnerLocation.entity("agreement \($0)") } ?? listed
         reportUnknown(unknown, here, allowed: AgreementsParser.agreementKeys)
         if let id, let line = fields["id"]?.mark?.line {
-            if let first = agreementLines[id] {
+            if let first = agreementLines[ExactText(id)] {
                 issue(here.key("id"), at: fields["id"], "duplicate agreement id \(quoted(id)) (first on line \(first.line)\(first.partner.isEmpty ? "" : ", partner \(first.partner)")); agreement ids are unique across all partners")
                 valid = false
             } else {
-                agreementLines[id] = (partnerID, line)
+                agreementLines[ExactText(id)] = (partnerID, line)
             }
         }
 
@@ -326,7 +326,7 @@ private struct Builder {
         }
 
         // Fee prices: required (at least one) for per_million_tokens, refused otherwise.
-        var prices: [String: TokenPrice] = [:]
+        var prices: [ExactText: TokenPrice] = [:]
         var defaultPrice: TokenPrice?
         let pricesNode = fields["prices"].flatMap { isNull($0) ? nil : $0 }
         if let pricesNode {
@@ -370,7 +370,7 @@ private struct Builder {
             }
         }
 
-        var listPrices: [String: TokenPrice] = [:]
+        var listPrices: [ExactText: TokenPrice] = [:]
         if let value = fields["list_prices"], !isNull(value) {
             if let parsed = try priceTable(value, here.key("list_prices"), allowsDefault: false) {
                 listPrices = parsed.prices
@@ -451,7 +451,7 @@ private struct Builder {
     /// `model: {input: …, output: …}` entries; with `allowsDefault`, the key `default` is the
     /// fallback price.
     mutating func priceTable(_ node: Node, _ location: Location, allowsDefault: Bool)
-        throws(TooManyValues) -> (prices: [String: TokenPrice], fallback: TokenPrice?)?
+        throws(TooManyValues) -> (prices: [ExactText: TokenPrice], fallback: TokenPrice?)?
     {
         guard let pairs = try pairs(node, location, what: "a mapping of model names to {input, output} prices") else { return nil }
         guard pairs.count <= AgreementsParser.maxEntriesPerList else {
@@ -459,7 +459,7 @@ private struct Builder {
             return nil
         }
         var valid = true
-        var prices: [String: TokenPrice] = [:]
+        var prices: [ExactText: TokenPrice] = [:]
         var fallback: TokenPrice?
         for (key, value) in pairs {
             let model = key.scalar?.string ?? ""
@@ -469,7 +469,7 @@ private struct Builder {
                 valid = false
                 continue
             }
-            if model.unicodeScalars.count > 200 {
+            if model.scalarCount > 200 {
                 issue(location, at: key, "a model name is longer than 200 characters")
                 valid = false
                 continue
@@ -483,7 +483,7 @@ private struct Builder {
                 valid = false
                 continue
             }
-            if model == "default" { fallback = price } else { prices[model] = price }
+            if model == "default" { fallback = price } else { prices[ExactText(model)] = price }
         }
         return valid ? (prices, fallback) : nil
     }
@@ -574,18 +574,19 @@ private struct Builder {
         }
         try visit(mapping.count)
         var pairs: [(Node, Node)] = []
-        var firstLines: [String: Int] = [:]
+        // Byte for byte: `café` and `cafe` + U+0301 are two models, as in the store.
+        var firstLines: [ExactText: Int] = [:]
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
                 issue(location, at: key, "a key is \(describe(key)); keys are plain text")
                 continue
             }
             // YAML tells `1` from `"1"`; as names they are the same key.
-            if let first = firstLines[name] {
+            if let first = firstLines[ExactText(name)] {
                 issue(location.key(name), at: key, "duplicate key (first on line \(first)); each key may appear once")
                 continue
             }
-            firstLines[name] = key.mark?.line ?? 0
+            firstLines[ExactText(name)] = key.mark?.line ?? 0
             pairs.append((key, value))
         }
         return pairs

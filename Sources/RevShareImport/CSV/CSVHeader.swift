@@ -1,3 +1,5 @@
+import RevShareCore
+
 /// The header record of a CSV file: column names matched case-insensitively after trimming.
 ///
 /// A name's *key* is the name with ASCII spaces and tabs trimmed from both ends, lowercased.
@@ -39,7 +41,8 @@ public struct CSVHeader: Equatable, Sendable {
     /// Every repeated column, in file order. Empty for a valid header.
     public let duplicates: [DuplicateColumn]
 
-    private let firstIndexByKey: [String: Int]
+    /// Byte for byte, like every key of user text.
+    private let firstIndexByKey: [ExactText: Int]
 
     /// Builds the header from the file's first record.
     public init(_ record: CSVRecord) {
@@ -56,9 +59,9 @@ public struct CSVHeader: Equatable, Sendable {
         self.line = line
         self.names = names.map(Self.trim)
         self.keys = self.names.map { $0.lowercased() }
-        var firstIndexByKey: [String: Int] = [:]
+        var firstIndexByKey: [ExactText: Int] = [:]
         var duplicates: [DuplicateColumn] = []
-        for (i, key) in keys.enumerated() {
+        for (i, key) in keys.map(ExactText.init(_:)).enumerated() {
             if let first = firstIndexByKey[key] {
                 duplicates.append(DuplicateColumn(name: self.names[i], firstColumn: first + 1, column: i + 1, line: line))
             } else {
@@ -80,16 +83,16 @@ public struct CSVHeader: Equatable, Sendable {
     /// 0-based field index of the column called `name` (compared by key); the first one if the
     /// name is repeated; `nil` if absent.
     public func index(of name: String) -> Int? {
-        firstIndexByKey[Self.key(name)]
+        firstIndexByKey[ExactText(Self.key(name))]
     }
 
     /// Columns whose key is not among the keys of `known`, in file order, each name once (the
     /// first spelling met).
     public func unknownColumns(known: some Sequence<String>) -> [String] {
-        let knownKeys = Set(known.map(Self.key))
-        var seen: Set<String> = []
+        let knownKeys = Set(known.map { ExactText(Self.key($0)) })
+        var seen: Set<ExactText> = []
         var unknown: [String] = []
-        for (name, key) in zip(names, keys) where !knownKeys.contains(key) {
+        for (name, key) in zip(names, keys.map(ExactText.init(_:))) where !knownKeys.contains(key) {
             if seen.insert(key).inserted {
                 unknown.append(name)
             }

@@ -14,11 +14,17 @@ public enum FieldRules {
     static let quotedPrefix = 60
 
     public static func quoted(_ bytes: UnsafeRawBufferPointer) -> String {
-        let shown = String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self)
-        // Control and format characters are shown escaped: a field must not drive the user's
-        // terminal, nor hide what makes it differ.
-        let escaped = TerminalText.escaped(shown).replacingOccurrences(of: "\"", with: "\\\"")
-        return bytes.count > quotedPrefix ? "\"\(escaped)…\" (\(bytes.count) bytes)" : "\"\(escaped)\""
+        let shown = escaped(String(decoding: bytes.prefix(quotedPrefix), as: UTF8.self))
+        return bytes.count > quotedPrefix ? "\"\(shown)…\" (\(bytes.count) bytes)" : "\"\(shown)\""
+    }
+
+    /// `text` with control and invisible format characters (a quoted CR or LF among them)
+    /// written as `\u{d}`, and `"` as `\"` when `quotes`: a field must neither drive the user's
+    /// terminal, nor hide what makes it differ, nor break the one-line `FILE:LINE: column:
+    /// message` it is shown in. Scalar by scalar, so CR LF shows as the two it is.
+    public static func escaped(_ text: String, quotes: Bool = true) -> String {
+        let escaped = TerminalText.escaped(text)
+        return quotes ? escaped.replacingOccurrences(of: "\"", with: "\\\"") : escaped
     }
 
     public static func count(_ bytes: UnsafeRawBufferPointer) -> Result<Int64, FieldProblem> {
@@ -61,7 +67,9 @@ public enum FieldRules {
         return .failure(FieldProblem("\(quoted(bytes)) is not a period in YYYY-MM form"))
     }
 
-    /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`.
+    /// Text that must be valid UTF-8, non-empty when `required`, at most `maximumCharacters`
+    /// Unicode scalars: a count that does not depend on how a Unicode version groups scalars into
+    /// `Character`s (200 combining marks are one `Character` but 200 scalars).
     /// Refused always: C0 controls other than tab and line breaks (NUL would cut the text short
     /// when read back, escape sequences could drive a terminal), and C1 controls, bidirectional
     /// controls and zero-width characters (they make two different values look the same on a
@@ -85,8 +93,9 @@ public enum FieldRules {
                 return .failure(FieldProblem("\(quoted(bytes)) holds \(code) (character \(offset + 1)), an invisible control or format character; text fields may not"))
             }
         }
+        // A scalar takes at least one byte: only a longer field can have too many.
         if bytes.count > maximumCharacters {
-            let characters = String(decoding: bytes, as: UTF8.self).count
+            let characters = String(decoding: bytes, as: UTF8.self).scalarCount
             if characters > maximumCharacters {
                 return .failure(FieldProblem("has \(characters) characters; at most \(maximumCharacters) are allowed"))
             }

@@ -24,7 +24,8 @@ struct PaymentsBatch: ImportBatch {
     private var resolver: PartnerResolver
     private let context: WriteContext
     private var staged: [PaymentRecord] = []
-    private var lineOfID: [String: Int] = [:]
+    /// Byte for byte, as the payment table's key: canonically equivalent ids are two payments.
+    private var lineOfID: [ExactText: Int] = [:]
     private(set) var rowCount: Int64 = 0
     private var skipped = 0
 
@@ -71,11 +72,11 @@ struct PaymentsBatch: ImportBatch {
                 : FieldRules.text(bytes, required: true, maximumCharacters: Self.maximumIDBytes, lineBreaks: false)
         }) != nil else { return nil }
         let id = session.withField("payment_id") { String(decoding: $0, as: UTF8.self) }
-        if let earlier = lineOfID[id] {
+        if let earlier = lineOfID[ExactText(id)] {
             session.error(column: "payment_id", "duplicate of line \(earlier)")
             return nil
         }
-        lineOfID[id] = session.line
+        lineOfID[ExactText(id)] = session.line
         return id
     }
 

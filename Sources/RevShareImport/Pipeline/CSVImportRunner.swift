@@ -80,18 +80,18 @@ struct ReportKey: Hashable {
 /// by partner, so most rows cost one byte comparison and no String.
 struct PartnerResolver {
     let partners: [Partner]
-    private let index: [String: Int]
+    private let index: [ExactText: Int]
     private var last: (bytes: [UInt8], index: Int)?
 
     init(_ partners: [Partner]) {
         self.partners = partners
-        index = Dictionary(uniqueKeysWithValues: partners.enumerated().map { ($1.id, $0) })
+        index = Dictionary(uniqueKeysWithValues: partners.enumerated().map { (ExactText($1.id), $0) })
     }
 
     mutating func resolve(_ session: CSVImportSession) -> Int? {
         session.withField("partner") { bytes -> Int? in
             if let last, last.bytes.elementsEqual(bytes) { return last.index }
-            guard FieldRules.isValidUTF8(bytes), let found = index[String(decoding: bytes, as: UTF8.self)] else {
+            guard FieldRules.isValidUTF8(bytes), let found = index[ExactText(String(decoding: bytes, as: UTF8.self))] else {
                 let known = partners.prefix(20).map(\.id).joined(separator: ", ")
                 session.error(column: "partner", "\(FieldRules.quoted(bytes)) is not a loaded partner (loaded: \(known.isEmpty ? "none; run `revshare agreements load`" : known))")
                 return nil
@@ -114,7 +114,8 @@ struct CheckedSum {
     }
 }
 
-/// The duplicate-key message of SPEC §9: values in the order of §3, an empty one as `""`.
+/// The duplicate-key message of SPEC §9: values in the order of §3, an empty one as `""`, line
+/// breaks and other control characters escaped.
 func duplicateKeyMessage(earlierLine: Int64, values: [String]) -> String {
-    "duplicate of line \(earlierLine) (\(values.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: ", ")))"
+    "duplicate of line \(earlierLine) (\(values.map { $0.isEmpty ? "\"\"" : FieldRules.escaped($0, quotes: false) }.joined(separator: ", ")))"
 }

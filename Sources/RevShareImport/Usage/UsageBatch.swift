@@ -108,7 +108,7 @@ final class UsageBatch: ImportBatch {
     private func modelHasPrice(_ session: CSVImportSession, _ agreement: Agreement) -> Bool {
         let model = session.withField("model") { String(decoding: $0, as: UTF8.self) }
         guard agreement.price(for: model) == nil else { return true }
-        session.error(column: "model", "agreement \(agreement.id) has no price for \"\(model)\" and no default price")
+        session.error(column: "model", "agreement \(agreement.id) has no price for \"\(FieldRules.escaped(model))\" and no default price")
         return false
     }
 

@@ -25,8 +25,8 @@ struct AuditAssembler {
                 applications.append(try paymentApplication(partner, issued, context))
             }
         }
-        let paymentIDs = Set(tieOuts.flatMap { $0.payments.map(\.paymentID) })
-            .union(applications.flatMap { $0.allocations.map(\.payment.paymentID) })
+        let paymentIDs = Set(tieOuts.flatMap { $0.payments.map { ExactText($0.paymentID) } })
+            .union(applications.flatMap { $0.allocations.map { ExactText($0.payment.paymentID) } })
         return AuditReport(
             period: period, asOf: asOf, periodClosed: closed,
             reconcileRun: try reader.latestReconcileRun(period: period),
@@ -43,7 +43,7 @@ struct AuditAssembler {
 
     struct Context {
         let filesByID: [Int64: ImportedFile]
-        let provenance: [String: PaymentProvenance]
+        let provenance: [ExactText: PaymentProvenance]
 
         func usage(_ report: UsageReportRecord) -> AuditReport.TieOut.Usage {
             let file = filesByID[report.importFileID]
@@ -56,8 +56,8 @@ struct AuditAssembler {
 
     // MARK: - Files
 
-    private func files(_ filesByID: [Int64: ImportedFile], paymentIDs: Set<String>,
-                       provenance: [String: PaymentProvenance]) throws -> [AuditReport.InputFile] {
+    private func files(_ filesByID: [Int64: ImportedFile], paymentIDs: Set<ExactText>,
+                       provenance: [ExactText: PaymentProvenance]) throws -> [AuditReport.InputFile] {
         let usage = try reader.usageReports(period: period)
         let replacedBy = Dictionary(usage.compactMap { report in report.replacesReportID.map { ($0, report.id) } },
                                     uniquingKeysWith: { first, _ in first })
@@ -66,7 +66,7 @@ struct AuditAssembler {
         let newestMeter = Dictionary(meter.map { ($0.partnerID, $0.id) }, uniquingKeysWith: { max($0, $1) })
         var payments: [Int64: [PaymentRecord]] = [:]
         for id in paymentIDs {
-            guard let record = try reader.payment(id: id), let file = provenance[id]?.importFileID else { continue }
+            guard let record = try reader.payment(id: id.string), let file = provenance[id]?.importFileID else { continue }
             payments[file, default: []].append(record)
         }
         let ids = Set(usage.map(\.importFileID)).union(meter.map(\.importFileID)).union(payments.keys)
@@ -90,7 +90,7 @@ struct AuditAssembler {
 
     static func paymentOrder(_ a: PaymentRecord, _ b: PaymentRecord) -> Bool {
         a.receivedOn != b.receivedOn ? a.receivedOn < b.receivedOn
-            : Array(a.paymentID.utf8).lexicographicallyPrecedes(Array(b.paymentID.utf8))
+            : a.paymentID.utf8Precedes(b.paymentID)
     }
 
     // MARK: - Tie-out
@@ -199,12 +199,12 @@ struct AuditAssembler {
 
         let payments = try statement.payments.map { payment -> AuditReport.TieOut.Payment in
             let record = try reader.payment(id: payment.paymentID)
-            let entrySequence = context.provenance[payment.paymentID]?.entrySequence
+            let entrySequence = context.provenance[ExactText(payment.paymentID)]?.entrySequence
             let paymentKey = LedgerKey.payment(id: payment.paymentID)
             var source = entrySequence.map { "ledger entry \($0) (\(paymentKey))" } ?? "no ledger entry found"
             if let record {
                 source += "; \(record.fileName) line \(record.line)"
-                source += context.provenance[payment.paymentID].map { " (import_file \($0.importFileID))" } ?? ""
+                source += context.provenance[ExactText(payment.paymentID)].map { " (import_file \($0.importFileID))" } ?? ""
             }
             if let entrySequence, let entry = try reader.entry(idempotencyKey: paymentKey.description) {
                 let credited = -entry.postings.filter { $0.account == receivable.name }.reduce(Int64(0)) { $0 + $1.amountMinor }
@@ -289,14 +289,14 @@ struct AuditAssembler {
     private func paymentApplication(_ partner: Partner, _ issued: IssuedStatement,
                                     _ context: Context) throws -> AuditReport.PaymentApplicationForPeriod {
         let (application, records) = try PaymentApplication.recorded(partnerID: partner.id, asOf: asOf, reader)
-        let byID = Dictionary(records.map { ($0.paymentID, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(records.map { (ExactText($0.paymentID), $0) }, uniquingKeysWith: { first, _ in first })
         let status = application.status(of: period)
         let allocations = application.allocations.compactMap { allocation -> AuditReport.PaymentApplicationForPeriod.Allocation? in
             let here = allocation.allocated.filter { $0.period == period }.reduce(Int64(0)) { $0 + $1.amountMinor }
             guard here > 0 else { return nil }
             let id = allocation.payment.paymentID
-            var source = byID[id].map { "\($0.fileName) line \($0.line)" } ?? "payment \(id)"
-            if let provenance = context.provenance[id] { source += "; ledger entry \(provenance.entrySequence) (payment:\(id))" }
+            var source = byID[ExactText(id)].map { "\($0.fileName) line \($0.line)" } ?? "payment \(id)"
+            if let provenance = context.provenance[ExactText(id)] { source += "; ledger entry \(provenance.entrySequence) (payment:\(id))" }
             return .init(payment: allocation.payment, amountMinor: here,
                          elsewhere: allocation.allocated.filter { $0.period != period },
                          unappliedMinor: allocation.unappliedMinor, source: source)
@@ -318,10 +318,11 @@ struct AuditAssembler {
         let l = lhs.discrepancy, r = rhs.discrepancy
         if l.severity != r.severity { return l.severity == "critical" }
         if l.kind != r.kind { return l.kind < r.kind }
-        for (left, right) in [(l.partnerID, r.partnerID), (l.model, r.model), (l.paymentID, r.paymentID)] where left != right {
+        for (left, right) in [(l.partnerID, r.partnerID), (l.model, r.model), (l.paymentID, r.paymentID)]
+        where left.map(ExactText.init(_:)) != right.map(ExactText.init(_:)) {
             guard let left else { return true }
             guard let right else { return false }
-            return Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+            return left.utf8Precedes(right)
         }
         return l.id < r.id
     }

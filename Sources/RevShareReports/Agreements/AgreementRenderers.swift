@@ -150,8 +150,8 @@ public enum PartnersRenderer {
         .object([("input", .string(micros(price.inputMicros))), ("output", .string(micros(price.outputMicros)))])
     }
 
-    private static func sortedModels(_ prices: [String: TokenPrice]) -> [(key: String, value: TokenPrice)] {
-        prices.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    private static func sortedModels(_ prices: [ExactText: TokenPrice]) -> [(key: String, value: TokenPrice)] {
+        prices.sorted { $0.key < $1.key }.map { ($0.key.string, $0.value) }
     }
 
     private static func micros(_ value: Int64) -> String { ScaledDecimal.format(value, scale: 6) }

@@ -77,9 +77,9 @@ public enum AuditRenderer {
     private static func agreementJSON(_ item: AuditReport.AgreementInForce) -> JSONValue {
         let a = item.agreement
         let price = { (p: TokenPrice) in JSONValue.object([("input", .string(decimal(p.inputMicros))), ("output", .string(decimal(p.outputMicros)))]) }
-        let priceList = { (prices: [String: TokenPrice]) in
-            JSONValue.array(prices.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }.map {
-                .object([("model", .string($0.key)), ("input", .string(decimal($0.value.inputMicros))),
+        let priceList = { (prices: [ExactText: TokenPrice]) in
+            JSONValue.array(prices.sorted { $0.key < $1.key }.map {
+                .object([("model", .string($0.key.string)), ("input", .string(decimal($0.value.inputMicros))),
                          ("output", .string(decimal($0.value.outputMicros)))])
             })
         }
@@ -446,8 +446,8 @@ public enum AuditRenderer {
                 return "\(decimal(tier.rateMicros)) " + (lower.map { "above \(decimal($0))" } ?? "of all revenue")
             }.joined(separator: ", ")
         case .perMillionTokens:
-            var parts = a.prices.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }.map {
-                "\($0.key) \(decimal($0.value.inputMicros))/\(decimal($0.value.outputMicros))"
+            var parts = a.prices.sorted { $0.key < $1.key }.map {
+                "\($0.key.string) \(decimal($0.value.inputMicros))/\(decimal($0.value.outputMicros))"
             }
             if let fallback = a.defaultPrice { parts.append("default \(decimal(fallback.inputMicros))/\(decimal(fallback.outputMicros))") }
             return "per 1M tokens in/out: " + parts.joined(separator: ", ")

@@ -128,30 +128,32 @@ extension ReadContext {
         let filter = onlyID == nil ? "1" : "partner_id = ?"
         let arguments: StatementArguments = onlyID.map { [$0] } ?? []
 
-        var tiers: [String: [Tier]] = [:]
+        // By agreement id and model exactly as stored (BINARY): text that only looks the same
+        // stays apart.
+        var tiers: [ExactText: [Tier]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT t.agreement_id, t.up_to_micros, t.rate_micros
             FROM agreement_tier AS t JOIN agreement AS a ON a.id = t.agreement_id
             WHERE \(filter) ORDER BY t.agreement_id, t.ordinal
             """, arguments: arguments) {
-            tiers[row["agreement_id"], default: []].append(Tier(upToMicros: row["up_to_micros"], rateMicros: row["rate_micros"]))
+            tiers[ExactText(row["agreement_id"]), default: []].append(Tier(upToMicros: row["up_to_micros"], rateMicros: row["rate_micros"]))
         }
 
-        var fees: [String: [String: TokenPrice]] = [:]
-        var defaults: [String: TokenPrice] = [:]
-        var lists: [String: [String: TokenPrice]] = [:]
+        var fees: [ExactText: [ExactText: TokenPrice]] = [:]
+        var defaults: [ExactText: TokenPrice] = [:]
+        var lists: [ExactText: [ExactText: TokenPrice]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT p.agreement_id, p.price_kind, p.model, p.input_micros, p.output_micros
             FROM agreement_price AS p JOIN agreement AS a ON a.id = p.agreement_id
             WHERE \(filter)
             """, arguments: arguments) {
-            let agreementID: String = row["agreement_id"]
+            let agreementID = ExactText(row["agreement_id"])
             let model: String = row["model"]
             let price = TokenPrice(inputMicros: row["input_micros"], outputMicros: row["output_micros"])
             switch (row["price_kind"] as String, model.isEmpty) {
             case ("fee", true): defaults[agreementID] = price
-            case ("fee", false): fees[agreementID, default: [:]][model] = price
-            default: lists[agreementID, default: [:]][model] = price
+            case ("fee", false): fees[agreementID, default: [:]][ExactText(model)] = price
+            default: lists[agreementID, default: [:]][ExactText(model)] = price
             }
         }
 
@@ -162,6 +164,7 @@ extension ReadContext {
             FROM agreement WHERE \(filter) ORDER BY partner_id, effective_from
             """, arguments: arguments) {
             let id: String = row["id"]
+            let key = ExactText(id)
             let partnerID: String = row["partner_id"]
             let effective: String = row["effective_from"]
             let basisText: String = row["basis"]
@@ -173,9 +176,9 @@ extension ReadContext {
                                       priceRelativeMicros: row["tolerance_price_relative_micros"])
             agreements[partnerID, default: []].append(Agreement(
                 id: id, partnerID: partnerID, effectiveFrom: effectiveFrom, basis: basis,
-                tiers: tiers[id] ?? [], prices: fees[id] ?? [:], defaultPrice: defaults[id],
+                tiers: tiers[key] ?? [], prices: fees[key] ?? [:], defaultPrice: defaults[key],
                 minimumMonthlyMinor: row["minimum_monthly_minor"], tolerance: tolerance,
-                listPrices: lists[id] ?? [:]))
+                listPrices: lists[key] ?? [:]))
         }
 
         let partnerFilter = onlyID == nil ? "1" : "id = ?"

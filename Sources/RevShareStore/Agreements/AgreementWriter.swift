@@ -9,7 +9,8 @@ public struct AgreementSetDiff: Sendable, Equatable {
     /// Partners whose own fields (name, currency, payment terms) differ; sorted.
     public let changedPartners: [String]
     public let removedPartners: [String]
-    /// Agreement ids, sorted. An agreement that moved to another partner counts as changed.
+    /// Agreement ids, sorted by UTF-8 bytes. Ids match byte for byte, as the table's key does (an
+    /// id is free text). An agreement that moved to another partner counts as changed.
     public let addedAgreements: [String]
     public let changedAgreements: [String]
     public let removedAgreements: [String]
@@ -21,19 +22,24 @@ public struct AgreementSetDiff: Sendable, Equatable {
         removedPartners = old.keys.filter { new[$0] == nil }.sorted()
         changedPartners = new.compactMap { id, partner in
             guard let before = old[id] else { return nil }
-            let same = before.name == partner.name && before.currency == partner.currency
+            let same = before.name.isByteIdentical(to: partner.name) && before.currency == partner.currency
                 && before.paymentTermsDays == partner.paymentTermsDays
             return same ? nil : id
         }.sorted()
 
-        let oldAgreements = Dictionary(current.flatMap(\.agreements).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let newAgreements = Dictionary(desired.flatMap(\.agreements).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        addedAgreements = newAgreements.keys.filter { oldAgreements[$0] == nil }.sorted()
-        removedAgreements = oldAgreements.keys.filter { newAgreements[$0] == nil }.sorted()
-        changedAgreements = newAgreements.compactMap { id, agreement in
+        let oldAgreements = Self.agreementsByID(current)
+        let newAgreements = Self.agreementsByID(desired)
+        addedAgreements = newAgreements.keys.filter { oldAgreements[$0] == nil }.sorted().map(\.string)
+        removedAgreements = oldAgreements.keys.filter { newAgreements[$0] == nil }.sorted().map(\.string)
+        changedAgreements = newAgreements.compactMap { id, agreement -> ExactText? in
             guard let before = oldAgreements[id], before != agreement else { return nil }
             return id
-        }.sorted()
+        }.sorted().map(\.string)
+    }
+
+    /// Every agreement of `partners` by id, byte for byte; where an id repeats, the first.
+    public static func agreementsByID(_ partners: [Partner]) -> [ExactText: Agreement] {
+        Dictionary(partners.flatMap(\.agreements).map { (ExactText($0.id), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var isEmpty: Bool {
@@ -53,7 +59,7 @@ extension WriteContext {
         let diff = AgreementSetDiff(from: current, to: desired)
         guard !diff.isEmpty else { return diff }
         let desiredPartners = Dictionary(desired.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let desiredAgreements = Dictionary(desired.flatMap(\.agreements).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let desiredAgreements = AgreementSetDiff.agreementsByID(desired)
 
         // Changed agreements are replaced whole; deleting first frees their (partner, effective_from).
         for id in diff.removedAgreements + diff.changedAgreements {
@@ -81,7 +87,7 @@ extension WriteContext {
                 """, arguments: [partner.name, partner.currency.code, partner.paymentTermsDays, partner.id])
         }
         for id in diff.addedAgreements + diff.changedAgreements {
-            try insert(desiredAgreements[id]!)
+            try insert(desiredAgreements[ExactText(id)]!)
         }
         return diff
     }
@@ -131,10 +137,10 @@ extension WriteContext {
             try price.execute(arguments: [agreement.id, "fee", "", fallback.inputMicros, fallback.outputMicros])
         }
         for (model, value) in agreement.prices.sorted(by: { $0.key < $1.key }) {
-            try price.execute(arguments: [agreement.id, "fee", model, value.inputMicros, value.outputMicros])
+            try price.execute(arguments: [agreement.id, "fee", model.string, value.inputMicros, value.outputMicros])
         }
         for (model, value) in agreement.listPrices.sorted(by: { $0.key < $1.key }) {
-            try price.execute(arguments: [agreement.id, "list", model, value.inputMicros, value.outputMicros])
+            try price.execute(arguments: [agreement.id, "list", model.string, value.inputMicros, value.outputMicros])
         }
     }
 

@@ -40,12 +40,12 @@ extension ReadContext {
         }
     }
 
-    /// The import file and ledger entry of every payment, by payment id.
-    public func paymentProvenance() throws -> [String: PaymentProvenance] {
-        var result: [String: PaymentProvenance] = [:]
+    /// The import file and ledger entry of every payment, by payment id (byte for byte, as stored).
+    public func paymentProvenance() throws -> [ExactText: PaymentProvenance] {
+        var result: [ExactText: PaymentProvenance] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT payment_id, import_file_id, entry_seq FROM payment") {
             let id: String = row["payment_id"]
-            result[id] = PaymentProvenance(paymentID: id, importFileID: row["import_file_id"], entrySequence: row["entry_seq"])
+            result[ExactText(id)] = PaymentProvenance(paymentID: id, importFileID: row["import_file_id"], entrySequence: row["entry_seq"])
         }
         return result
     }

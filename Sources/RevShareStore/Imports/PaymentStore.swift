@@ -27,9 +27,9 @@ public struct PaymentRecord: Sendable, Equatable {
         self.line = line
     }
 
-    /// Whether `other` states the same payment: the fields a payments file carries.
+    /// Whether `other` states the same payment: the fields a payments file carries, ids byte for byte.
     public func sameFields(as other: PaymentRecord) -> Bool {
-        paymentID == other.paymentID && partnerID == other.partnerID && receivedOn == other.receivedOn
+        paymentID.isByteIdentical(to: other.paymentID) && partnerID.isByteIdentical(to: other.partnerID) && receivedOn == other.receivedOn
             && amountMinor == other.amountMinor && currency == other.currency && reference == other.reference
     }
 }
