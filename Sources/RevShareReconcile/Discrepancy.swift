@@ -2,33 +2,8 @@ import RevShareCore
 
 /// One place where reports, meter, agreements, payments or the ledger disagree (SPEC §6).
 public struct Discrepancy: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable, Comparable {
-        case missingReport = "MISSING_REPORT"
-        case missingDays = "MISSING_DAYS"
-        case shareMismatch = "SHARE_MISMATCH"
-        case usageMismatch = "USAGE_MISMATCH"
-        case priceAnomaly = "PRICE_ANOMALY"
-        case paymentShortfall = "PAYMENT_SHORTFALL"
-        case latePayment = "LATE_PAYMENT"
-        case overpayment = "OVERPAYMENT"
-        case unknownReference = "UNKNOWN_REFERENCE"
-        case ledgerIntegrity = "LEDGER_INTEGRITY"
-
-        public var severity: Severity {
-            switch self {
-            case .missingReport, .paymentShortfall, .ledgerIntegrity: .critical
-            default: .warning
-            }
-        }
-
-        public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
-    }
-
-    public enum Severity: String, Sendable, Comparable {
-        case critical, warning
-        /// critical sorts first and counts as "worse".
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .critical && rhs == .warning }
-    }
+    public typealias Kind = DiscrepancyKind
+    public typealias Severity = DiscrepancySeverity
 
     public enum Status: String, Sendable { case open, resolved }
 
@@ -88,16 +63,12 @@ public struct Discrepancy: Sendable, Equatable {
         return "D-" + EntryHash.sha256Hex(Array(facts.utf8)).prefix(16)
     }
 
-    /// Critical first, then kind name, partner, model, payment_id; nulls first (SPEC §9).
+    var orderFacts: DiscrepancyOrder.Facts {
+        DiscrepancyOrder.Facts(severity: severity, kind: kind, partnerID: partnerID, model: model, paymentID: paymentID, id: id)
+    }
+
+    /// The listing order (critical first, then kind name, partner, model, payment id).
     public static func precedes(_ lhs: Discrepancy, _ rhs: Discrepancy) -> Bool {
-        if lhs.severity != rhs.severity { return lhs.severity < rhs.severity }
-        if lhs.kind != rhs.kind { return lhs.kind < rhs.kind }
-        for (left, right) in [(lhs.partnerID, rhs.partnerID), (lhs.model, rhs.model), (lhs.paymentID, rhs.paymentID)]
-        where left.map(ExactText.init(_:)) != right.map(ExactText.init(_:)) {
-            guard let left else { return true }
-            guard let right else { return false }
-            return left.utf8Precedes(right)
-        }
-        return lhs.id < rhs.id
+        DiscrepancyOrder.precedes(lhs.orderFacts, rhs.orderFacts)
     }
 }

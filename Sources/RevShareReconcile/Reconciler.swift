@@ -96,7 +96,7 @@ public enum Reconciler {
 
 extension Discrepancy {
     var stored: StoredDiscrepancy {
-        StoredDiscrepancy(id: id, kind: kind.rawValue, severity: severity.rawValue, partnerID: partnerID, period: period,
+        StoredDiscrepancy(id: id, kind: kind, severity: severity, partnerID: partnerID, period: period,
                           model: model, paymentID: paymentID, expected: expected?.text, actual: actual?.text,
                           difference: difference?.text, message: message)
     }

@@ -850,7 +850,7 @@ struct ReconcileBehaviourTests {
         let after = try books.found("2025-01", asOf: "2025-02-05")
         #expect(seen(after) == [ReconcileSeen(.missingDays, "acme", "31", "10", "-21")])
         let kept = try #require(try books.record(missingReportID))
-        #expect(kept.discrepancy.kind == "MISSING_REPORT" && kept.discrepancy.partnerID == "beta")
+        #expect(kept.discrepancy.kind == .missingReport && kept.discrepancy.partnerID == "beta")
         #expect(kept.foundByLatestRun == false)
         let all = try books.store.read("records") { try $0.discrepancyRecords(period: Period("2025-01")!) }
         #expect(Set(all.map(\.discrepancy.id)) == Set(first.map(\.id)))

@@ -315,15 +315,6 @@ struct AuditAssembler {
     /// Found by the latest run first; then critical first, kind, partner, model, payment (nulls first).
     static func precedes(_ lhs: DiscrepancyRecord, _ rhs: DiscrepancyRecord) -> Bool {
         if lhs.foundByLatestRun != rhs.foundByLatestRun { return lhs.foundByLatestRun }
-        let l = lhs.discrepancy, r = rhs.discrepancy
-        if l.severity != r.severity { return l.severity == "critical" }
-        if l.kind != r.kind { return l.kind < r.kind }
-        for (left, right) in [(l.partnerID, r.partnerID), (l.model, r.model), (l.paymentID, r.paymentID)]
-        where left.map(ExactText.init(_:)) != right.map(ExactText.init(_:)) {
-            guard let left else { return true }
-            guard let right else { return false }
-            return left.utf8Precedes(right)
-        }
-        return l.id < r.id
+        return DiscrepancyOrder.precedes(lhs.discrepancy.orderFacts, rhs.discrepancy.orderFacts)
     }
 }

@@ -21,7 +21,7 @@ public enum AuditHTML {
                 + HTML.escape(AuditRenderer.verifyLine(report.verification))),
             ("chain head", report.chainHead.map { "#\($0.sequence) <span class=\"mono\">\(HTML.escape($0.hash))</span>" } ?? "empty chain"),
             ("partners", "\(report.tieOuts.count) with an agreement in force; \(report.tieOuts.filter(\.ties).count) tie out"),
-            ("discrepancies", "\(open.filter { $0.discrepancy.severity == "critical" }.count) critical and \(open.filter { $0.discrepancy.severity == "warning" }.count) warning open; "
+            ("discrepancies", "\(open.filter { $0.discrepancy.severity == .critical }.count) critical and \(open.filter { $0.discrepancy.severity == .warning }.count) warning open; "
                 + "\(report.discrepancies.filter { $0.foundByLatestRun && $0.isResolved }.count) resolved; \(report.discrepancies.filter { !$0.foundByLatestRun }.count) gone"),
         ])
         body += "</header>\n"
@@ -46,7 +46,7 @@ public enum AuditHTML {
         var out = "<section id=\"shares\">\n<h2>Expected and reported share</h2>\n"
         out += "<p class=\"muted small\">Expected: the share revshare computes from each partner's current usage rows under its agreement (before any minimum true-up). "
         out += "Reported: the sum of the partner's own <code>reported_share</code> column, rounded half to even; partners that do not report one show only the expected bar.</p>\n"
-        let mismatches = Dictionary(report.discrepancies.filter { $0.foundByLatestRun && $0.discrepancy.kind == "SHARE_MISMATCH" }
+        let mismatches = Dictionary(report.discrepancies.filter { $0.foundByLatestRun && $0.discrepancy.kind == .shareMismatch }
             .compactMap { record in record.discrepancy.partnerID.map { ($0, record) } }, uniquingKeysWith: { first, _ in first })
         let byCurrency = Dictionary(grouping: report.tieOuts, by: \.currency.code).sorted { $0.key < $1.key }
         for (code, tieOuts) in byCurrency {
@@ -168,7 +168,7 @@ public enum AuditHTML {
         guard !report.discrepancies.isEmpty else { return out + "<p>None stored for \(report.period).</p>\n</section>\n" }
         let rows = report.discrepancies.map { record -> [String] in
             let d = record.discrepancy
-            var what = "<strong>\(HTML.escape(d.kind))</strong> <span class=\"badge \(d.severity)\">\(HTML.escape(d.severity))</span><br>"
+            var what = "<strong>\(d.kind.rawValue)</strong> <span class=\"badge \(d.severity.rawValue)\">\(d.severity.rawValue)</span><br>"
             what += "<span class=\"mono\">\(HTML.escape(d.id))</span>"
             var subject = HTML.escape(d.partnerID ?? "—")
             if let model = d.model { subject += "<br><span class=\"small\">\(HTML.escape(model))</span>" }

@@ -193,18 +193,15 @@ public enum AuditRenderer {
         ])
     }
 
-    /// Token and day kinds carry counts (JSON integers); the others money text or null.
-    static let countKinds: Set<String> = ["MISSING_DAYS", "USAGE_MISMATCH", "LATE_PAYMENT"]
-
     private static func discrepancyJSON(_ record: DiscrepancyRecord) -> JSONValue {
         let d = record.discrepancy
         let figure = { (text: String?) -> JSONValue in
             guard let text else { return .null }
-            if countKinds.contains(d.kind), let value = Int64(text) { return .integer(value) }
+            if d.kind.hasCountFigures, let value = Int64(text) { return .integer(value) }
             return .string(text)
         }
         return .object([
-            ("id", .string(d.id)), ("kind", .string(d.kind)), ("severity", .string(d.severity)),
+            ("id", .string(d.id)), ("kind", .string(d.kind.rawValue)), ("severity", .string(d.severity.rawValue)),
             ("partner", .optional(d.partnerID)), ("period", .string(d.period.description)),
             ("model", .optional(d.model)), ("payment_id", .optional(d.paymentID)),
             ("expected", figure(d.expected)), ("actual", figure(d.actual)), ("difference", figure(d.difference)),
@@ -227,8 +224,8 @@ public enum AuditRenderer {
             ("tie_outs_holding", .integer(Int64(report.tieOuts.filter(\.ties).count))),
             ("files", .integer(Int64(report.files.count))),
             ("discrepancies_open", .object([
-                ("critical", .integer(Int64(open.filter { $0.discrepancy.severity == "critical" }.count))),
-                ("warning", .integer(Int64(open.filter { $0.discrepancy.severity == "warning" }.count))),
+                ("critical", .integer(Int64(open.filter { $0.discrepancy.severity == .critical }.count))),
+                ("warning", .integer(Int64(open.filter { $0.discrepancy.severity == .warning }.count))),
             ])),
             ("discrepancies_resolved", .integer(Int64(found.filter(\.isResolved).count))),
             ("discrepancies_gone", .integer(Int64(report.discrepancies.count - found.count))),

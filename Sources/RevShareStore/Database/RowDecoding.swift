@@ -16,6 +16,13 @@ public struct UnreadableRow: RevShareFailure, CustomStringConvertible {
 }
 
 extension Row {
+    /// A stored enumeration's text (a discrepancy kind, a severity): one the build knows, or unreadable.
+    func enumeration<T: RawRepresentable>(_ column: String, in table: String) throws -> T where T.RawValue == String {
+        let text: String? = self[column]
+        guard let text, let value = T(rawValue: text) else { throw UnreadableRow(table: table, column: column, value: text ?? "NULL") }
+        return value
+    }
+
     func period(_ column: String, in table: String) throws -> Period {
         let text: String = self[column]
         guard let period = Period(text) else { throw UnreadableRow(table: table, column: column, value: text) }

@@ -5,8 +5,8 @@ import RevShareCore
 /// status. Figures are text as printed (money with the currency's minor digits, counts as digits).
 public struct StoredDiscrepancy: Sendable, Equatable {
     public let id: String
-    public let kind: String
-    public let severity: String
+    public let kind: DiscrepancyKind
+    public let severity: DiscrepancySeverity
     public let partnerID: String?
     public let period: Period
     public let model: String?
@@ -16,7 +16,7 @@ public struct StoredDiscrepancy: Sendable, Equatable {
     public let difference: String?
     public let message: String
 
-    public init(id: String, kind: String, severity: String, partnerID: String?, period: Period, model: String?,
+    public init(id: String, kind: DiscrepancyKind, severity: DiscrepancySeverity, partnerID: String?, period: Period, model: String?,
                 paymentID: String?, expected: String?, actual: String?, difference: String?, message: String) {
         self.id = id
         self.kind = kind
@@ -46,6 +46,12 @@ public struct DiscrepancyRecord: Sendable, Equatable {
     /// Whether the latest reconcile run of its period still found it.
     public let foundByLatestRun: Bool
     public var isResolved: Bool { !resolutions.isEmpty }
+}
+
+extension StoredDiscrepancy {
+    public var orderFacts: DiscrepancyOrder.Facts {
+        DiscrepancyOrder.Facts(severity: severity, kind: kind, partnerID: partnerID, model: model, paymentID: paymentID, id: id)
+    }
 }
 
 /// Facts about one usage report that several discrepancy kinds need, from one pass.
@@ -108,7 +114,8 @@ extension ReadContext {
             """, arguments: [id]).map { Resolution(note: $0["note"], resolvedAt: $0["resolved_at"]) }
         return DiscrepancyRecord(
             discrepancy: StoredDiscrepancy(
-                id: id, kind: row["kind"], severity: row["severity"], partnerID: row["partner_id"],
+                id: id, kind: try row.enumeration("kind", in: "discrepancy"),
+                severity: try row.enumeration("severity", in: "discrepancy"), partnerID: row["partner_id"],
                 period: try row.period("period", in: "discrepancy"), model: row["model"], paymentID: row["payment_id"],
                 expected: row["expected"], actual: row["actual"], difference: row["difference"], message: row["message"]),
             resolutions: resolutions, firstSeenAt: row["first_seen"], lastSeenAt: row["last_seen"],
@@ -131,7 +138,7 @@ extension WriteContext {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET expected = excluded.expected, actual = excluded.actual,
                 difference = excluded.difference, message = excluded.message, last_run_id = excluded.last_run_id
-            """, arguments: [found.id, found.kind, found.severity, found.partnerID, found.period.description,
+            """, arguments: [found.id, found.kind.rawValue, found.severity.rawValue, found.partnerID, found.period.description,
                              found.model, found.paymentID, found.expected, found.actual, found.difference,
                              found.message, runID, runID])
     }
