@@ -43,7 +43,7 @@ enum UsageKinds {
 
     static func shareMismatch(_ p: PartnerPeriod) throws -> [Discrepancy] {
         guard let facts = p.facts, facts.rowsWithReportedShare > 0 else { return [] }
-        let computed = try ShareCalculator.compute(usage: p.models.map(\.usage), agreement: p.agreement, currency: p.currency).get()
+        let computed = try ReportShare.of(p.models, agreement: p.agreement, currency: p.currency)
         guard let reported = ExactAmount(micros: facts.reportedShareMicros).roundedMinor(p.currency) else { return [] }
         guard ToleranceCheck.exceedsGeneral(expectedMinor: computed.shareMinor, actualMinor: reported,
                                             currency: p.currency, p.agreement.tolerance) else { return [] }
@@ -76,8 +76,7 @@ enum UsageKinds {
     static func priceAnomaly(_ p: PartnerPeriod) -> [Discrepancy] {
         p.models.compactMap { row in
             guard let price = p.agreement.listPrices[ExactText(row.model)] else { return nil }
-            let atList = ExactAmount.tokenCharge(tokens: row.inputTokens, pricePerMillionMicros: price.inputMicros)
-                + ExactAmount.tokenCharge(tokens: row.outputTokens, pricePerMillionMicros: price.outputMicros)
+            let atList = price.charge(inputTokens: row.inputTokens, outputTokens: row.outputTokens)
             guard let expected = atList.roundedMinor(p.currency),
                   let actual = ExactAmount(micros: row.grossRevenueMicros).roundedMinor(p.currency),
                   ToleranceCheck.exceedsPrice(expectedMinor: expected, actualMinor: actual, currency: p.currency, p.agreement.tolerance)

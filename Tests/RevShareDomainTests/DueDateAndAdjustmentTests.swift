@@ -1,5 +1,5 @@
 import RevShareCore
-import RevShareDomain
+@testable import RevShareDomain
 import Testing
 
 @Suite("due date")

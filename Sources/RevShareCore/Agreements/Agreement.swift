@@ -27,6 +27,13 @@ public struct TokenPrice: Hashable, Sendable {
         self.inputMicros = inputMicros
         self.outputMicros = outputMicros
     }
+
+    /// What tokens cost at this price, exactly: input × input price + output × output price.
+    /// Each product is at most (2^63 − 1)², so the sum of the two stays below 2^127.
+    public func charge(inputTokens: Int64, outputTokens: Int64) -> ExactAmount {
+        ExactAmount.tokenCharge(tokens: inputTokens, pricePerMillionMicros: inputMicros)
+            + ExactAmount.tokenCharge(tokens: outputTokens, pricePerMillionMicros: outputMicros)
+    }
 }
 
 /// When a difference counts as a discrepancy (SPEC §6); all in millionths, compared exactly.

@@ -20,7 +20,7 @@ public enum StatementBuilder {
             throw Refusal(.invalidInput, "\(partner.id) \(period): the due date falls after 9999-12-31")
         }
         let report = try reader.currentUsageReport(partnerID: partner.id, period: period)
-        let share = try shareResult(partner, period, agreement, reportID: report?.reportID, reader)
+        let share = try ReportShare.of(reportID: report?.reportID, agreement: agreement, currency: partner.currency, reader)
         let (adjustments, adjustmentCharges) = try priorPeriodAdjustments(partner, before: period, reader)
         let payments = try reader.payments(partnerID: partner.id, postedIn: period.firstDay...period.lastDay)
             .map { Statement.Payment(paymentID: $0.paymentID, receivedOn: $0.receivedOn, amountMinor: $0.amountMinor) }
@@ -40,12 +40,6 @@ public enum StatementBuilder {
                                     charges: [ownCharge] + adjustmentCharges)
     }
 
-    static func shareResult(_ partner: Partner, _ period: Period, _ agreement: Agreement, reportID: Int64?,
-                            _ reader: ReadContext) throws -> ShareResult {
-        let usage = try reportID.map { try reader.modelTotals(reportID: $0) } ?? []
-        return try ShareCalculator.compute(usage: usage.map(\.usage), agreement: agreement, currency: partner.currency).get()
-    }
-
     /// For every earlier closed period whose current usage report is not the one its charges
     /// were last computed from: recompute it under its own agreement and bill the difference
     /// (SPEC §4.4). A zero difference is recorded (so it is not recomputed again) but not listed.
@@ -55,18 +49,12 @@ public enum StatementBuilder {
         var adjustments: [Statement.Adjustment] = []
         var charges: [PeriodCharge] = []
         for earlier in try reader.closedPeriods() where earlier < period {
-            let history = try reader.periodCharges(partnerID: partner.id, forPeriod: earlier)
-            guard let last = history.last, let agreement = partner.agreement(for: earlier) else { continue }
-            let current = try reader.currentUsageReport(partnerID: partner.id, period: earlier)?.reportID
-            guard current != last.usageReportID else { continue }
-            let recomputed = try shareResult(partner, earlier, agreement, reportID: current, reader)
-            let chargedSoFar = history.reduce(Int64(0)) { $0 + $1.chargedMinor }
-            let amount = try PriorPeriodAdjustment.amountMinor(recomputed: recomputed, chargedSoFarMinor: chargedSoFar).get()
+            guard let due = try PriorPeriodAdjustment.due(partner, for: earlier, reader) else { continue }
             charges.append(PeriodCharge(
-                partnerID: partner.id, forPeriod: earlier, postedPeriod: period, usageReportID: current,
-                shareMinor: recomputed.shareMinor, minimumTrueUpMinor: recomputed.minimumTrueUpMinor,
-                chargedMinor: amount))
-            if amount != 0 { adjustments.append(Statement.Adjustment(period: earlier, amountMinor: amount)) }
+                partnerID: partner.id, forPeriod: earlier, postedPeriod: period, usageReportID: due.usageReportID,
+                shareMinor: due.recomputed.shareMinor, minimumTrueUpMinor: due.recomputed.minimumTrueUpMinor,
+                chargedMinor: due.amountMinor))
+            if due.amountMinor != 0 { adjustments.append(Statement.Adjustment(period: earlier, amountMinor: due.amountMinor)) }
         }
         return (adjustments, charges)
     }

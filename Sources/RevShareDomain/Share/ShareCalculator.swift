@@ -85,9 +85,8 @@ public enum ShareCalculator {
             guard let price = agreement.price(for: model.model) else {
                 throw .missingPrice(agreementID: agreement.id, partnerID: agreement.partnerID, model: model.model)
             }
-            // Each charge is at most (2^63 − 1)², so their sum stays below 2^127: only Σ needs a check.
-            let amount = ExactAmount.tokenCharge(tokens: model.inputTokens, pricePerMillionMicros: price.inputMicros)
-                + ExactAmount.tokenCharge(tokens: model.outputTokens, pricePerMillionMicros: price.outputMicros)
+            // One model's charge always fits Int128: only Σ over models needs a check.
+            let amount = price.charge(inputTokens: model.inputTokens, outputTokens: model.outputTokens)
             sharePicos = try checked(agreement, sharePicos, plus: amount.picos, times: 1)
             weights.append(amount.picos)
         }

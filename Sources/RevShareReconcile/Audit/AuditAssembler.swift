@@ -107,7 +107,7 @@ struct AuditAssembler {
 
         let current = try reader.currentUsageReport(partnerID: partner.id, period: period)
         let currentReport = try current.flatMap { try reader.usageReport(id: $0.reportID) }
-        let currentShare = try shareResult(agreement, currency, reportID: currentReport?.id)
+        let currentShare = try ReportShare.of(reportID: currentReport?.id, agreement: agreement, currency: currency, reader)
         let reportedShare = try currentReport.flatMap { report -> Int64? in
             let facts = try reader.reportFacts(reportID: report.id)
             guard facts.rowsWithReportedShare > 0 else { return nil }
@@ -241,13 +241,8 @@ struct AuditAssembler {
                     + "; \(period) recomputed from \(from) = \(money(charge.shareMinor + charge.minimumTrueUpMinor))"))
         }
         var pending: AuditFigure?
-        if issued != nil, let last = history.last, last.usageReportID != currentReport?.id {
-            let recomputedMinor = currentShare.shareAndTrueUpMinor
-            let chargedSoFar = history.reduce(Int64(0)) { $0 + $1.chargedMinor }
-            let amount = recomputedMinor - chargedSoFar
-            if amount != 0 {
-                pending = AuditFigure(amountMinor: amount, source: "restated since charged: \(restated?.source ?? "no current report") gives share + true-up \(money(recomputedMinor)), charged so far \(money(chargedSoFar)); billed at the next close")
-            }
+        if issued != nil, let due = try PriorPeriodAdjustment.due(partner, for: period, reader), due.amountMinor != 0 {
+            pending = AuditFigure(amountMinor: due.amountMinor, source: "restated since charged: \(restated?.source ?? "no current report") gives share + true-up \(money(due.recomputed.shareAndTrueUpMinor)), charged so far \(money(due.chargedSoFarMinor)); billed at the next close")
         }
 
         return AuditReport.TieOut(
@@ -277,11 +272,6 @@ struct AuditAssembler {
         checks.append(.init(description: "ledger entry \(entry.sequence) (\(key)) posts \(posted) minor units to \(receivable), the statement \(amount)",
                             holds: posted == amount))
         return "ledger entry \(entry.sequence) (\(key)); \(detail)"
-    }
-
-    private func shareResult(_ agreement: Agreement, _ currency: Currency, reportID: Int64?) throws -> ShareResult {
-        let usage = try reportID.map { try reader.modelTotals(reportID: $0) } ?? []
-        return try ShareCalculator.compute(usage: usage.map(\.usage), agreement: agreement, currency: currency).get()
     }
 
     // MARK: - Payment application
