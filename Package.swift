@@ -82,7 +82,7 @@ let package = Package(
             name: "RevShareStoreTests",
             dependencies: ["RevShareStore", "RevShareSchema", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "RevShareImportTests", dependencies: ["RevShareImport", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RevShareImportTests", dependencies: ["RevShareImport", "RevShareDomain", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RevShareDomainTests",
             dependencies: ["RevShareDomain", "RevShareImport", "RevShareStore", "RevShareReconcile", "TestSupport"],

@@ -1,5 +1,6 @@
 import Foundation
 import RevShareCore
+import RevShareDomain
 import RevShareImport
 import RevShareStore
 import Testing
