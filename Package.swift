@@ -87,7 +87,7 @@ let package = Package(
             name: "RevShareDomainTests",
             dependencies: ["RevShareDomain", "RevShareImport", "RevShareStore", "RevShareReconcile", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "RevShareReportsTests", dependencies: ["RevShareReports", "RevShareCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RevShareReportsTests", dependencies: ["RevShareReports", "RevShareCore", "RevShareStore", "RevShareDomain", "RevShareImport", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )
