@@ -65,16 +65,13 @@ extension ReadContext {
 
     /// The ids of all partners, sorted.
     public func partnerIDs() throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT id FROM partner ORDER BY id")
+        try texts("SELECT id FROM partner ORDER BY id", column: "id", in: "partner")
     }
 
     /// Every closed period, ascending. Periods close one after another, so they are contiguous.
     public func closedPeriods() throws -> [Period] {
-        try String.fetchAll(db, sql: "SELECT period FROM closed_period ORDER BY period").map { text in
-            guard let period = Period(text) else {
-                throw Refusal(.internalError, "closed_period: \"\(text)\" is not a period YYYY-MM; the database was edited outside revshare")
-            }
-            return period
+        try Row.fetchAll(db, sql: "SELECT period FROM closed_period ORDER BY period").map {
+            try $0.period("period", in: "closed_period")
         }
     }
 
@@ -82,10 +79,10 @@ extension ReadContext {
     /// Closes are contiguous, so every period inside the range is closed.
     public func closedPeriodRange() throws -> ClosedRange<Period>? {
         let row = try Row.fetchOne(db, sql: "SELECT min(period) AS first, max(period) AS last FROM closed_period")
-        guard let row, let first: String = row["first"], let last: String = row["last"] else { return nil }
-        guard let from = Period(first), let through = Period(last) else {
-            throw Refusal(.internalError, "closed_period: a period is not YYYY-MM; the database was edited outside revshare")
-        }
+        guard let row, let from = try row.optionalPeriod("first", in: "closed_period"),
+              let through = try row.optionalPeriod("last", in: "closed_period") else { return nil }
+        // min and max compare text: a value SQLite orders among periods but that is not one is unreadable above.
+        guard from <= through else { return through...from }
         return from...through
     }
 
@@ -96,8 +93,8 @@ extension ReadContext {
 
     /// Whether `period` is closed (has a `closed_period` marker).
     public func isClosed(_ period: Period) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_period WHERE period = ?)",
-                          arguments: [period.description]) ?? false
+        try optionalInt64("SELECT EXISTS (SELECT 1 FROM closed_period WHERE period = ?)",
+                          arguments: [period.description], column: "period", in: "closed_period") == 1
     }
 
     /// Every recorded agreements load, oldest first.
@@ -105,9 +102,11 @@ extension ReadContext {
         try Row.fetchAll(db, sql: """
             SELECT id, file_name, sha256, loaded_at, changed, canonical FROM agreement_load ORDER BY id
             """).map {
-            AgreementLoadRecord(id: $0["id"], fileName: $0["file_name"], sha256: $0["sha256"],
-                                loadedAt: $0["loaded_at"], changed: ($0["changed"] as Int64) != 0,
-                                canonical: $0["canonical"])
+            let table = "agreement_load"
+            return AgreementLoadRecord(id: try $0.int64("id", in: table), fileName: try $0.text("file_name", in: table),
+                                       sha256: try $0.text("sha256", in: table), loadedAt: try $0.text("loaded_at", in: table),
+                                       changed: try $0.int64("changed", in: table) != 0,
+                                       canonical: try $0.text("canonical", in: table))
         }
     }
 
@@ -118,8 +117,9 @@ extension ReadContext {
                    (SELECT count(*) FROM meter_report WHERE partner_id = ?1) AS meter,
                    (SELECT count(*) FROM payment WHERE partner_id = ?1) AS payments
             """, arguments: [id])
-        return PartnerReferences(usageReports: row?["usage"] ?? 0, meterReports: row?["meter"] ?? 0,
-                                 payments: row?["payments"] ?? 0)
+        return PartnerReferences(usageReports: try row?.int("usage", in: "usage_report") ?? 0,
+                                 meterReports: try row?.int("meter", in: "meter_report") ?? 0,
+                                 payments: try row?.int("payments", in: "payment") ?? 0)
     }
 
     // MARK: - Assembling partners
@@ -136,7 +136,9 @@ extension ReadContext {
             FROM agreement_tier AS t JOIN agreement AS a ON a.id = t.agreement_id
             WHERE \(filter) ORDER BY t.agreement_id, t.ordinal
             """, arguments: arguments) {
-            tiers[ExactText(row["agreement_id"]), default: []].append(Tier(upToMicros: row["up_to_micros"], rateMicros: row["rate_micros"]))
+            tiers[ExactText(try row.text("agreement_id", in: "agreement_tier")), default: []].append(Tier(
+                upToMicros: try row.optionalInt64("up_to_micros", in: "agreement_tier"),
+                rateMicros: try row.int64("rate_micros", in: "agreement_tier")))
         }
 
         var fees: [ExactText: [ExactText: TokenPrice]] = [:]
@@ -147,13 +149,15 @@ extension ReadContext {
             FROM agreement_price AS p JOIN agreement AS a ON a.id = p.agreement_id
             WHERE \(filter)
             """, arguments: arguments) {
-            let agreementID = ExactText(row["agreement_id"])
-            let model: String = row["model"]
-            let price = TokenPrice(inputMicros: row["input_micros"], outputMicros: row["output_micros"])
-            switch (row["price_kind"] as String, model.isEmpty) {
-            case ("fee", true): defaults[agreementID] = price
-            case ("fee", false): fees[agreementID, default: [:]][ExactText(model)] = price
-            default: lists[agreementID, default: [:]][ExactText(model)] = price
+            let table = "agreement_price"
+            let agreementID = ExactText(try row.text("agreement_id", in: table))
+            let model = try row.text("model", in: table)
+            let price = TokenPrice(inputMicros: try row.int64("input_micros", in: table),
+                                   outputMicros: try row.int64("output_micros", in: table))
+            switch (try row.enumeration(PriceKind.self, "price_kind", in: table), model.isEmpty) {
+            case (.fee, true): defaults[agreementID] = price
+            case (.fee, false): fees[agreementID, default: [:]][ExactText(model)] = price
+            case (.list, _): lists[agreementID, default: [:]][ExactText(model)] = price
             }
         }
 
@@ -163,21 +167,19 @@ extension ReadContext {
                    tolerance_relative_micros, tolerance_price_relative_micros
             FROM agreement WHERE \(filter) ORDER BY partner_id, effective_from
             """, arguments: arguments) {
-            let id: String = row["id"]
+            let table = "agreement"
+            let id = try row.text("id", in: table)
             let key = ExactText(id)
-            let partnerID: String = row["partner_id"]
-            let effective: String = row["effective_from"]
-            let basisText: String = row["basis"]
-            guard let effectiveFrom = Period(effective), let basis = AgreementBasis(rawValue: basisText) else {
-                throw Refusal(.internalError, "agreement \(id): stored effective_from \"\(effective)\" or basis \"\(basisText)\" is invalid; the database was edited outside revshare")
-            }
-            let tolerance = Tolerance(amountMicros: row["tolerance_amount_micros"],
-                                      relativeMicros: row["tolerance_relative_micros"],
-                                      priceRelativeMicros: row["tolerance_price_relative_micros"])
+            let partnerID = try row.text("partner_id", in: table)
+            let effectiveFrom = try row.period("effective_from", in: table)
+            let basis = try row.enumeration(AgreementBasis.self, "basis", in: table)
+            let tolerance = Tolerance(amountMicros: try row.int64("tolerance_amount_micros", in: table),
+                                      relativeMicros: try row.int64("tolerance_relative_micros", in: table),
+                                      priceRelativeMicros: try row.int64("tolerance_price_relative_micros", in: table))
             agreements[partnerID, default: []].append(Agreement(
                 id: id, partnerID: partnerID, effectiveFrom: effectiveFrom, basis: basis,
                 tiers: tiers[key] ?? [], prices: fees[key] ?? [:], defaultPrice: defaults[key],
-                minimumMonthlyMinor: row["minimum_monthly_minor"], tolerance: tolerance,
+                minimumMonthlyMinor: try row.optionalInt64("minimum_monthly_minor", in: table), tolerance: tolerance,
                 listPrices: lists[key] ?? [:]))
         }
 
@@ -185,13 +187,14 @@ extension ReadContext {
         return try Row.fetchAll(db, sql: """
             SELECT id, name, currency, payment_terms_days FROM partner WHERE \(partnerFilter) ORDER BY id
             """, arguments: arguments).map { row in
-            let id: String = row["id"]
-            let code: String = row["currency"]
-            guard let currency = Currency(code: code) else {
-                throw Refusal(.internalError, "partner \(id): stored currency \"\(code)\" is not a known ISO 4217 code; the database was edited outside revshare")
-            }
-            return Partner(id: id, name: row["name"], currency: currency,
-                           paymentTermsDays: row["payment_terms_days"], agreements: agreements[id] ?? [])
+            let id = try row.text("id", in: "partner")
+            return Partner(id: id, name: try row.text("name", in: "partner"), currency: try row.currency("currency", in: "partner"),
+                           paymentTermsDays: try row.int("payment_terms_days", in: "partner"), agreements: agreements[id] ?? [])
         }
     }
+}
+
+/// `agreement_price.price_kind`: a fee the share is computed from, or a list price for the anomaly check.
+private enum PriceKind: String {
+    case fee, list
 }

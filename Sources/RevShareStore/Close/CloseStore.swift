@@ -83,14 +83,18 @@ extension ReadContext {
                    sum(output_tokens) AS output, sum(gross_revenue_micros) AS revenue
             FROM usage_row WHERE report_id = ? GROUP BY model ORDER BY model
             """, arguments: [reportID]).map {
-            ModelTotals(model: $0["model"], rows: $0["rows"], requests: $0["requests"], inputTokens: $0["input"],
-                        outputTokens: $0["output"], grossRevenueMicros: $0["revenue"])
+            ModelTotals(model: try $0.text("model", in: "usage_row"), rows: try $0.int64("rows", in: "usage_row"),
+                        requests: try $0.int64("requests", in: "usage_row"), inputTokens: try $0.int64("input", in: "usage_row"),
+                        outputTokens: try $0.int64("output", in: "usage_row"),
+                        grossRevenueMicros: try $0.int64("revenue", in: "usage_row"))
         }
     }
 
     /// The earliest period that has usage, if any.
     public func earliestUsagePeriod() throws -> Period? {
-        try String.fetchOne(db, sql: "SELECT min(period) FROM usage_report").flatMap(Period.init)
+        guard let row = try Row.fetchOne(db, sql: "SELECT min(period) AS period FROM usage_report"),
+              !row.hasNull(atIndex: 0) else { return nil }
+        return try row.period("period", in: "usage_report")
     }
 
     public func issuedStatement(partnerID: String, period: Period) throws -> IssuedStatement? {
@@ -109,7 +113,7 @@ extension ReadContext {
     /// Each issued statement's period and charges for one partner, oldest first; no documents.
     public func issuedCharges(partnerID: String) throws -> [(period: Period, chargesMinor: Int64)] {
         try Row.fetchAll(db, sql: "SELECT period, charges_minor FROM statement WHERE partner_id = ? ORDER BY period",
-                         arguments: [partnerID]).map { (try $0.period("period", in: "statement"), $0["charges_minor"]) }
+                         arguments: [partnerID]).map { (try $0.period("period", in: "statement"), try $0.int64("charges_minor", in: "statement")) }
     }
 
     /// Calls `visit` with each issued statement in (period, partner) order, one at a time, so
@@ -161,33 +165,33 @@ extension WriteContext {
 
 extension IssuedStatement {
     init(row: Row) throws {
-        statementID = row["statement_id"]
-        partnerID = row["partner_id"]
+        statementID = try row.text("statement_id", in: "statement")
+        partnerID = try row.text("partner_id", in: "statement")
         period = try row.period("period", in: "statement")
-        agreementID = row["agreement_id"]
-        currency = row["currency"]
+        agreementID = try row.text("agreement_id", in: "statement")
+        currency = try row.text("currency", in: "statement")
         dueDate = try row.date("due_date", in: "statement")
-        openingBalanceMinor = row["opening_balance_minor"]
-        shareMinor = row["share_minor"]
-        minimumTrueUpMinor = row["minimum_true_up_minor"]
-        adjustmentsMinor = row["adjustments_minor"]
-        chargesMinor = row["charges_minor"]
-        paymentsMinor = row["payments_minor"]
-        closingBalanceMinor = row["closing_balance_minor"]
-        document = row["document"]
-        documentSHA256 = row["document_sha256"]
-        issuedAt = row["issued_at"]
+        openingBalanceMinor = try row.int64("opening_balance_minor", in: "statement")
+        shareMinor = try row.int64("share_minor", in: "statement")
+        minimumTrueUpMinor = try row.int64("minimum_true_up_minor", in: "statement")
+        adjustmentsMinor = try row.int64("adjustments_minor", in: "statement")
+        chargesMinor = try row.int64("charges_minor", in: "statement")
+        paymentsMinor = try row.int64("payments_minor", in: "statement")
+        closingBalanceMinor = try row.int64("closing_balance_minor", in: "statement")
+        document = try row.text("document", in: "statement")
+        documentSHA256 = try row.text("document_sha256", in: "statement")
+        issuedAt = try row.text("issued_at", in: "statement")
     }
 }
 
 extension PeriodCharge {
     init(row: Row) throws {
-        partnerID = row["partner_id"]
+        partnerID = try row.text("partner_id", in: "period_charge")
         forPeriod = try row.period("for_period", in: "period_charge")
         postedPeriod = try row.period("posted_period", in: "period_charge")
-        usageReportID = row["usage_report_id"]
-        shareMinor = row["share_minor"]
-        minimumTrueUpMinor = row["minimum_true_up_minor"]
-        chargedMinor = row["charged_minor"]
+        usageReportID = try row.optionalInt64("usage_report_id", in: "period_charge")
+        shareMinor = try row.int64("share_minor", in: "period_charge")
+        minimumTrueUpMinor = try row.int64("minimum_true_up_minor", in: "period_charge")
+        chargedMinor = try row.int64("charged_minor", in: "period_charge")
     }
 }

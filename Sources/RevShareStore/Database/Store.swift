@@ -157,7 +157,8 @@ public final class Store: Sendable {
                 SELECT type || ' ' || name AS object, sql FROM sqlite_master
                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
                 """)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["object"] as String, $0["sql"] as String) })
+            return Dictionary(try rows.map { (try $0.text("object", in: "sqlite_master"), try $0.text("sql", in: "sqlite_master")) },
+                              uniquingKeysWith: { first, _ in first })
         }
     }
 }

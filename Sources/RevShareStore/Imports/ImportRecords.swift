@@ -74,13 +74,14 @@ public struct CurrentReport: Sendable, Equatable {
 }
 
 extension ImportedFile {
-    init(row: Row) {
-        id = row["id"]
-        kind = ImportKind(rawValue: row["kind"]) ?? .usage
-        fileName = row["file_name"]
-        sha256 = row["sha256"]
-        importedAt = row["imported_at"]
-        rowCount = row["row_count"]
-        restate = row["restate"]
+    init(row: Row) throws {
+        let table = "import_file"
+        id = try row.int64("id", in: table)
+        kind = try row.enumeration(ImportKind.self, "kind", in: table)
+        fileName = try row.text("file_name", in: table)
+        sha256 = try row.text("sha256", in: table)
+        importedAt = try row.text("imported_at", in: table)
+        rowCount = try row.int64("row_count", in: table)
+        restate = try row.bool("restate", in: table)
     }
 }

@@ -5,11 +5,11 @@ extension ReadContext {
     /// The file of this kind with this content, if it was imported before.
     public func importedFile(kind: ImportKind, sha256: String) throws -> ImportedFile? {
         try Row.fetchOne(db, sql: "SELECT * FROM import_file WHERE kind = ? AND sha256 = ?",
-                         arguments: [kind.rawValue, sha256]).map(ImportedFile.init(row:))
+                         arguments: [kind.rawValue, sha256]).map { try ImportedFile(row: $0) }
     }
 
     public func importedFiles() throws -> [ImportedFile] {
-        try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY id").map(ImportedFile.init(row:))
+        try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY id").map { try ImportedFile(row: $0) }
     }
 
     /// The usage report in force for each (partner, period) among `keys`.
@@ -19,7 +19,8 @@ extension ReadContext {
             JOIN import_file AS f ON f.id = r.import_file_id
             WHERE r.partner_id = ? AND r.period = ? ORDER BY r.id DESC LIMIT 1
             """, arguments: [partnerID, period.description]).map {
-            CurrentReport(reportID: $0["id"], fileName: $0["file_name"], importedAt: $0["imported_at"])
+            CurrentReport(reportID: try $0.int64("id", in: "usage_report"), fileName: try $0.text("file_name", in: "import_file"),
+                          importedAt: try $0.text("imported_at", in: "import_file"))
         }
     }
 }
@@ -27,7 +28,7 @@ extension ReadContext {
 extension WriteContext {
     /// The id the next row of `table` gets; safe because the write lock is held.
     public func nextID(of table: ReportTable) throws -> Int64 {
-        (try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM \(table.rawValue)") ?? 0)
+        try reader.optionalInt64("SELECT coalesce(max(id), 0) + 1 FROM \(table.rawValue)", column: "id", in: table.rawValue) ?? 1
     }
 
     public func recordImportedFile(kind: ImportKind, fileName: String, sha256: String, rowCount: Int64,

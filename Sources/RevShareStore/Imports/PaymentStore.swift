@@ -66,15 +66,15 @@ extension ReadContext {
 
 extension PaymentRecord {
     init(row: Row) throws {
-        paymentID = row["payment_id"]
-        partnerID = row["partner_id"]
+        paymentID = try row.text("payment_id", in: "payment")
+        partnerID = try row.text("partner_id", in: "payment")
         receivedOn = try row.date("received_on", in: "payment")
         postedOn = try row.date("posted_on", in: "payment")
-        amountMinor = row["amount_minor"]
+        amountMinor = try row.int64("amount_minor", in: "payment")
         currency = try row.currency("currency", in: "payment")
-        reference = (row["reference"] as String?).flatMap(Period.init)
-        fileName = row["file_name"]
-        line = row["line"]
+        reference = try row.optionalPeriod("reference", in: "payment")
+        fileName = try row.text("file_name", in: "import_file")
+        line = try row.int64("line", in: "payment")
     }
 }
 

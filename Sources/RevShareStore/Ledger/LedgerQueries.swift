@@ -15,12 +15,12 @@ public struct AccountBalance: Sendable, Equatable {
 extension ReadContext {
     public func chainHead() throws -> ChainHead? {
         try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1").map {
-            ChainHead(sequence: $0["seq"], hash: $0["hash"])
+            ChainHead(sequence: try $0.int64("seq", in: "ledger_entry"), hash: try $0.text("hash", in: "ledger_entry"))
         }
     }
 
     public func entryCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_entry") ?? 0
+        Int(try optionalInt64("SELECT count(*) FROM ledger_entry", column: "seq", in: "ledger_entry") ?? 0)
     }
 
     public func entry(idempotencyKey: String) throws -> StoredEntry? {
@@ -59,7 +59,8 @@ extension ReadContext {
     public func balances(asOf: CivilDate) throws -> [AccountBalance] {
         // As of the latest entry or later every posting counts: sum them from the covering
         // index alone, without reading a single entry's date.
-        let latest = try String.fetchOne(db, sql: "SELECT max(entry_date) FROM ledger_entry")
+        let latest = try Row.fetchOne(db, sql: "SELECT max(entry_date) AS entry_date FROM ledger_entry")?
+            .optionalText("entry_date", in: "ledger_entry")
         let everything = latest.map { $0 <= asOf.description } ?? true
         let sql = everything ? """
             SELECT account, currency, sum(amount_minor) AS balance FROM ledger_posting
@@ -73,41 +74,47 @@ extension ReadContext {
             ORDER BY p.account, p.currency
             """
         return try Row.fetchAll(db, sql: sql, arguments: everything ? [] : [asOf.description]).map {
-            AccountBalance(account: $0["account"], currency: $0["currency"], balanceMinor: $0["balance"])
+            AccountBalance(account: try $0.text("account", in: "ledger_posting"), currency: try $0.text("currency", in: "ledger_posting"),
+                           balanceMinor: try $0.int64("balance", in: "ledger_posting"))
         }
     }
 
     /// The balance of one account in one currency from entries dated on or before `asOf`.
     public func balance(of account: Account, currency: Currency, asOf: CivilDate) throws -> Int64 {
-        try Int64.fetchOne(db, sql: """
+        try optionalInt64("""
             SELECT coalesce(sum(p.amount_minor), 0)
             FROM ledger_posting AS p JOIN ledger_entry AS e ON e.seq = p.entry_seq
             WHERE p.account = ? AND p.currency = ? AND e.entry_date <= ?
-            """, arguments: [account.name, currency.code, asOf.description]) ?? 0
+            """, arguments: [account.name, currency.code, asOf.description], column: "amount_minor", in: "ledger_posting") ?? 0
     }
 }
 
 /// Folds the rows of the entry/posting join (ordered by seq, line) into entries.
 enum EntryAssembler {
     static func assemble(_ rows: RowCursor, _ visit: (StoredEntry) throws -> Void) throws {
-        var current: (header: Row, postings: [StoredEntry.StoredPosting])?
+        var current: (sequence: Int64, header: Row, postings: [StoredEntry.StoredPosting])?
         // Columns by position (the order of `entrySelect`): a name lookup lower-cases the name
         // on every access, and `verify` reads every row of the ledger.
+        let entry = "ledger_entry", posting = "ledger_posting"
         func flush() throws {
-            guard let (header, postings) = current else { return }
+            guard let (sequence, header, postings) = current else { return }
             try visit(StoredEntry(
-                sequence: header[0], date: header[1], kind: header[2], description: header[3],
-                idempotencyKey: header[4], recordedAt: header[5], postings: postings,
-                previousHash: header[6], hash: header[7]))
+                sequence: sequence, date: try header.text(at: 1, "entry_date", in: entry),
+                kind: try header.text(at: 2, "kind", in: entry), description: try header.text(at: 3, "description", in: entry),
+                idempotencyKey: try header.text(at: 4, "idempotency_key", in: entry),
+                recordedAt: try header.text(at: 5, "recorded_at", in: entry), postings: postings,
+                previousHash: try header.text(at: 6, "prev_hash", in: entry), hash: try header.text(at: 7, "hash", in: entry)))
         }
         while let row = try rows.next() {
-            let sequence: Int64 = row[0]
-            if current.map({ ($0.header[0] as Int64) != sequence }) ?? true {
+            let sequence = try row.int64(at: 0, "seq", in: entry)
+            if current?.sequence != sequence {
                 try flush()
-                current = (row.copy(), [])
+                current = (sequence, row.copy(), [])
             }
-            if let account: String = row[8] {
-                current!.postings.append(StoredEntry.StoredPosting(account: account, currency: row[9], amountMinor: row[10]))
+            if let account = try row.optionalText(at: 8, "account", in: posting) {
+                current?.postings.append(StoredEntry.StoredPosting(
+                    account: account, currency: try row.text(at: 9, "currency", in: posting),
+                    amountMinor: try row.int64(at: 10, "amount_minor", in: posting)))
             }
         }
         try flush()

@@ -84,7 +84,7 @@ extension ReadContext {
             ORDER BY p.entry_seq, p.line LIMIT \(VerificationReport.maximumProblems)
             """)
         for row in orphans {
-            problems.add("posting \(row["entry_seq"] as Int64)/\(row["line"] as Int64)", "belongs to no entry")
+            problems.add("posting \(try row.int64("entry_seq", in: "ledger_posting"))/\(try row.int64("line", in: "ledger_posting"))", "belongs to no entry")
         }
     }
 
@@ -94,7 +94,7 @@ extension ReadContext {
             GROUP BY currency HAVING total <> 0 ORDER BY currency
             """)
         for row in totals {
-            problems.add("currency \(row["currency"] as String)", "trial balance is \(row["total"] as Int64) minor units, not zero")
+            problems.add("currency \(try row.text("currency", in: "ledger_posting"))", "trial balance is \(try row.int64("total", in: "ledger_posting")) minor units, not zero")
         }
     }
 }

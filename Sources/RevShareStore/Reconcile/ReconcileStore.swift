@@ -67,14 +67,17 @@ extension ReadContext {
             SELECT count(DISTINCT usage_date) AS days, count(reported_share_micros) AS shares,
                    coalesce(sum(reported_share_micros), 0) AS share
             FROM usage_row WHERE report_id = ?
-            """, arguments: [reportID])!
-        return ReportFacts(daysWithRows: row["days"], rowsWithReportedShare: row["shares"], reportedShareMicros: row["share"])
+            """, arguments: [reportID])
+        guard let row else { return ReportFacts(daysWithRows: 0, rowsWithReportedShare: 0, reportedShareMicros: 0) }
+        return ReportFacts(daysWithRows: try row.int("days", in: "usage_row"),
+                           rowsWithReportedShare: try row.int64("shares", in: "usage_row"),
+                           reportedShareMicros: try row.int64("share", in: "usage_row"))
     }
 
     /// The meter report in force for a (partner, period): the newest import covering it.
     public func currentMeterReportID(partnerID: String, period: Period) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT max(id) FROM meter_report WHERE partner_id = ? AND period = ?",
-                           arguments: [partnerID, period.description])
+        try optionalInt64("SELECT max(id) FROM meter_report WHERE partner_id = ? AND period = ?",
+                          arguments: [partnerID, period.description], column: "id", in: "meter_report")
     }
 
     /// Per-model meter totals of a meter report: (model, input tokens, output tokens).
@@ -82,7 +85,9 @@ extension ReadContext {
         try Row.fetchAll(db, sql: """
             SELECT model, sum(input_tokens) AS input, sum(output_tokens) AS output
             FROM meter_row WHERE report_id = ? GROUP BY model ORDER BY model
-            """, arguments: [reportID]).map { ($0["model"], $0["input"], $0["output"]) }
+            """, arguments: [reportID]).map {
+            (try $0.text("model", in: "meter_row"), try $0.int64("input", in: "meter_row"), try $0.int64("output", in: "meter_row"))
+        }
     }
 
     public func discrepancyRecord(id: String) throws -> DiscrepancyRecord? {
@@ -96,7 +101,8 @@ extension ReadContext {
     }
 
     public func discrepancyIDs(limit: Int) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT id FROM discrepancy ORDER BY last_run_id DESC, id LIMIT ?", arguments: [limit])
+        try texts("SELECT id FROM discrepancy ORDER BY last_run_id DESC, id LIMIT ?", arguments: [limit],
+                  column: "id", in: "discrepancy")
     }
 
     private static let discrepancySelect = """
@@ -108,18 +114,24 @@ extension ReadContext {
         """
 
     private func record(_ row: Row) throws -> DiscrepancyRecord {
-        let id: String = row["id"]
+        let table = "discrepancy"
+        let id = try row.text("id", in: table)
         let resolutions = try Row.fetchAll(db, sql: """
             SELECT note, resolved_at FROM discrepancy_resolution WHERE discrepancy_id = ? ORDER BY id
-            """, arguments: [id]).map { Resolution(note: $0["note"], resolvedAt: $0["resolved_at"]) }
+            """, arguments: [id]).map {
+            Resolution(note: try $0.text("note", in: "discrepancy_resolution"),
+                       resolvedAt: try $0.text("resolved_at", in: "discrepancy_resolution"))
+        }
         return DiscrepancyRecord(
             discrepancy: StoredDiscrepancy(
-                id: id, kind: try row.enumeration("kind", in: "discrepancy"),
-                severity: try row.enumeration("severity", in: "discrepancy"), partnerID: row["partner_id"],
-                period: try row.period("period", in: "discrepancy"), model: row["model"], paymentID: row["payment_id"],
-                expected: row["expected"], actual: row["actual"], difference: row["difference"], message: row["message"]),
-            resolutions: resolutions, firstSeenAt: row["first_seen"], lastSeenAt: row["last_seen"],
-            foundByLatestRun: row["latest"])
+                id: id, kind: try row.enumeration("kind", in: table), severity: try row.enumeration("severity", in: table),
+                partnerID: try row.optionalText("partner_id", in: table), period: try row.period("period", in: table),
+                model: try row.optionalText("model", in: table), paymentID: try row.optionalText("payment_id", in: table),
+                expected: try row.optionalText("expected", in: table), actual: try row.optionalText("actual", in: table),
+                difference: try row.optionalText("difference", in: table), message: try row.text("message", in: table)),
+            resolutions: resolutions, firstSeenAt: try row.text("first_seen", in: "reconcile_run"),
+            lastSeenAt: try row.text("last_seen", in: "reconcile_run"),
+            foundByLatestRun: try row.bool("latest", in: table))
     }
 }
 
