@@ -33,7 +33,14 @@ struct RevShare: ParsableCommand {
             Diagnostics.report(failure)
             Foundation.exit(ExitStatus.code(for: failure.category))
         } catch {
-            exit(withError: error)
+            // ArgumentParser's own outcomes (help, usage errors, an explicit exit code) keep
+            // their codes; any other error is not one revshare expects, and exit 1 would read as
+            // "verify failed": it is an internal error (70).
+            if error is ExitCode || exitCode(for: error) != .failure {
+                exit(withError: error)
+            }
+            Diagnostics.printError("revshare: internal error: \(error); this is a revshare bug, please report it")
+            Foundation.exit(70)
         }
     }
 }
