@@ -59,6 +59,11 @@ extension ReadContext {
         if entry.previousHash != expectedPrevious {
             problems.add(subject, "prev_hash \(entry.previousHash.prefix(12))… does not match the hash of the entry before it (\(expectedPrevious.prefix(12))…)")
         }
+        // Entries are stamped under the write lock, so along the chain time never goes back
+        // (the fixed-width UTC form orders as text).
+        if let previous, entry.recordedAt < previous.recordedAt {
+            problems.add(subject, "recorded_at \(entry.recordedAt) is earlier than entry \(previous.sequence)'s \(previous.recordedAt): timestamps go backwards along the chain")
+        }
         let computed = entry.computedHash
         if entry.hash != computed {
             problems.add(subject, "stored hash \(entry.hash.prefix(12))… does not match its content (computed \(computed.prefix(12))…): the entry or its postings were changed")
