@@ -34,6 +34,7 @@ let package = Package(
                 .embedInCode("0003_imports.sql"),
                 .embedInCode("0004_close.sql"),
                 .embedInCode("0005_reconcile.sql"),
+                .embedInCode("0006_input_digests.sql"),
             ],
             swiftSettings: strict),
         .target(

@@ -12,6 +12,7 @@ public enum SchemaMigrations {
         Migration(identifier: "0003_imports", sql: text(PackageResources._003_imports_sql)),
         Migration(identifier: "0004_close", sql: text(PackageResources._004_close_sql)),
         Migration(identifier: "0005_reconcile", sql: text(PackageResources._005_reconcile_sql)),
+        Migration(identifier: "0006_input_digests", sql: text(PackageResources._006_input_digests_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

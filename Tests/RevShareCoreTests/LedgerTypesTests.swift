@@ -60,3 +60,42 @@ struct LedgerTypesTests {
         #expect(entry.records(draft))
     }
 }
+
+/// Vectors computed independently with Python's hashlib over the documented encodings.
+struct InputDigestVectorTests {
+    @Test("an input's content digest follows encoding revshare-input-v1 byte for byte")
+    func contentDigestVector() {
+        var digest = InputDigest(.usageReport)
+        digest.row("usage_row")
+        digest.integer(-5)
+        Array("é".utf8).withUnsafeBytes { digest.text($0) }
+        digest.null()
+        #expect(digest.finalizeHex() == "b20cb1c87d557d592c37404f939d244c061688117e04baa63f89e6c939697979")
+    }
+
+    @Test("a link's hash follows encoding revshare-input-link-v1 byte for byte")
+    func linkVector() {
+        let link = InputLink(sequence: 7, kind: .paymentFile, subjectID: 3, contentSHA256: String(repeating: "a", count: 64),
+                             recordedAt: "2025-01-02T03:04:05Z", previousHash: String(repeating: "0", count: 64))
+        #expect(link.hash == "0716b1bfc6383b2fd4d25bb9f6355097df09ef13927a8feb7ac3a4d15197456a")
+    }
+
+    @Test("text longer than one hashing block hashes as one stream")
+    func blocksDoNotChangeTheDigest() {
+        // 200,000 bytes cross several 64 KiB blocks; the digest must equal one hash of the whole encoding,
+        // whose SHA-256 was computed with hashlib.
+        var digest = InputDigest(.meterReport)
+        Array(repeating: UInt8(ascii: "x"), count: 200_000).withUnsafeBytes { digest.text($0) }
+        digest.integer(1)
+        #expect(digest.finalizeHex() == "18cfcc289cb8b179372aaf6409658b4da0f1d4b24b0ebd205cc2edbb2fe60163")
+    }
+
+    @Test("CheckedSum reports a sum past Int64 instead of trapping")
+    func checkedSum() {
+        #expect(CheckedSum.of([Int64.max, -1, 1]) == Int64.max)
+        #expect(CheckedSum.of([Int64.max, 1, -1]) == nil)
+        var sum = CheckedSum()
+        sum.subtract(Int64.min)
+        #expect(sum.total == nil)
+    }
+}

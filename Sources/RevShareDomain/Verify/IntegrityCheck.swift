@@ -14,11 +14,11 @@ public enum IntegrityCheck {
         var problems = ProblemList()
         let charges = try ChargeIndex(reader.chargeEntries())
         var statementIDs = Set<String>()
-        var charged: [String: Int64] = [:]
+        var charged: [String: CheckedSum] = [:]
         try reader.forEachIssuedStatement { statement in
             try check(statement, against: charges, reader, &problems)
             statementIDs.insert(statement.statementID)
-            charged[statement.partnerID, default: 0] += statement.chargesMinor
+            charged[statement.partnerID, default: CheckedSum()].add(statement.chargesMinor)
         }
         check(charges, explainedBy: statementIDs, &problems)
         for mismatch in try reader.paymentMismatches() + reader.reportTotalMismatches() {
@@ -35,6 +35,7 @@ public enum IntegrityCheck {
             problems.add(subject, "its document does not match the SHA-256 recorded when it was issued")
         }
         if let document = try? StatementDocument.parse(issued.document) {
+            try StatementRecomputation.check(issued, document: document, reader, &problems)
             for (field, stored, inDocument) in [
                 ("opening_balance", issued.openingBalanceMinor, document.openingBalanceMinor),
                 ("share", issued.shareMinor, document.shareMinor),
@@ -50,12 +51,14 @@ public enum IntegrityCheck {
             problems.add(subject, "its document cannot be read back")
         }
         let partner = issued.partnerID, period = issued.period
-        for (field, stored, posted) in [
+        let postedAmounts: [(String, Int64, Int64?)] = [
             ("share", issued.shareMinor, charges.amount(.share(partner: partner, period: period))),
             ("minimum_true_up", issued.minimumTrueUpMinor, charges.amount(.minimumTrueUp(partner: partner, period: period))),
             ("adjustments", issued.adjustmentsMinor, charges.adjustments(partner: partner, postedIn: period)),
-        ] where stored != posted {
-            problems.add(subject, "\(field) \(stored) differs from the ledger's \(posted) (minor units)")
+        ]
+        for (field, stored, posted) in postedAmounts where stored != posted {
+            let ledger = posted.map { "the ledger's \($0)" } ?? "the ledger's sum, which does not fit 64 bits"
+            problems.add(subject, "\(field) \(stored) differs from \(ledger) (minor units)")
         }
         guard let currency = Currency(code: issued.currency) else {
             problems.add(subject, "unknown currency \(issued.currency)")
@@ -80,12 +83,17 @@ public enum IntegrityCheck {
     }
 
     /// receivable = charges − payments, per partner (SPEC §5).
-    private static func checkReceivables(charged: [String: Int64], _ reader: ReadContext,
+    private static func checkReceivables(charged: [String: CheckedSum], _ reader: ReadContext,
                                          _ problems: inout ProblemList) throws {
         let payments = try reader.paymentTotals()
         for partner in try reader.partners() {
             let balance = try reader.balance(of: .receivable(partner.id), currency: partner.currency, asOf: .endOfTime)
-            let expected = charged[partner.id, default: 0] - payments[partner.id, default: 0]
+            var expectedSum = charged[partner.id, default: CheckedSum()]
+            expectedSum.subtract(payments[partner.id, default: 0])
+            guard let expected = expectedSum.total else {
+                problems.add("account assets:receivable:\(partner.id)", "statement charges − payments do not fit 64 bits")
+                continue
+            }
             if balance != expected {
                 problems.add("account assets:receivable:\(partner.id)", "balance \(balance) differs from statement charges − payments = \(expected) (minor units)")
             }
@@ -101,16 +109,18 @@ struct ChargeIndex {
 
     init(_ entries: [(sequence: Int64, key: String, kind: String, receivableMinor: Int64)]) {
         self.entries = entries
-        byKey = Dictionary(entries.map { ($0.key, $0.receivableMinor) }, uniquingKeysWith: +)
+        // Idempotency keys are unique in the ledger, so no two entries share one.
+        byKey = Dictionary(entries.map { ($0.key, $0.receivableMinor) }, uniquingKeysWith: { first, _ in first })
     }
 
     func amount(_ key: LedgerKey) -> Int64 { byKey[key.description] ?? 0 }
 
-    func adjustments(partner: String, postedIn period: Period) -> Int64 {
-        entries.filter { entry in
+    /// The adjustments posted to the receivable in `period`; nil when their sum does not fit 64 bits.
+    func adjustments(partner: String, postedIn period: Period) -> Int64? {
+        CheckedSum.of(entries.filter { entry in
             guard case .adjustment(partner, _, period) = LedgerKey(entry.key) else { return false }
             return true
-        }.reduce(0) { $0 + $1.receivableMinor }
+        }.map(\.receivableMinor))
     }
 
     /// The statement a charge key belongs to: the partner's statement of the period it was posted in.

@@ -50,6 +50,7 @@ enum CSVImportRunner {
                 let fileID = try context.recordImportedFile(kind: Batch.kind, fileName: file.displayName, sha256: sha256,
                                                             rowCount: Int64(session.dataRows), restate: restate)
                 let details = try batch.commit(importFileID: fileID)
+                try context.sealImport(fileID: fileID, kind: Batch.kind)
                 var summary = ImportSummary(kind: Batch.kind, file: file.displayName, sha256: sha256, outcome: .imported,
                                             rows: session.dataRows, reports: details.reports,
                                             unknownColumns: session.unknownColumns)
@@ -99,18 +100,6 @@ struct PartnerResolver {
             last = (Array(bytes), found)
             return found
         }
-    }
-}
-
-/// An Int64 sum that records overflow instead of wrapping or trapping.
-struct CheckedSum {
-    private(set) var value: Int64 = 0
-    private(set) var overflowed = false
-
-    mutating func add(_ amount: Int64) {
-        let (sum, overflow) = value.addingReportingOverflow(amount)
-        overflowed = overflowed || overflow
-        value = sum
     }
 }
 

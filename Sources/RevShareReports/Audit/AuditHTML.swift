@@ -20,6 +20,7 @@ public enum AuditHTML {
             ("verify", (report.verification.passed ? "<span class=\"badge ok\">OK</span> " : "<span class=\"badge fail\">FAILED</span> ")
                 + HTML.escape(AuditRenderer.verifyLine(report.verification))),
             ("chain head", report.chainHead.map { "#\($0.sequence) <span class=\"mono\">\(HTML.escape($0.hash))</span>" } ?? "empty chain"),
+            ("input chain head", report.verification.inputs.head.map { "#\($0.sequence) <span class=\"mono\">\(HTML.escape($0.hash))</span>" } ?? "empty input chain"),
             ("partners", "\(report.tieOuts.count) with an agreement in force; \(report.tieOuts.filter(\.ties).count) tie out"),
             ("discrepancies", "\(open.filter { $0.discrepancy.severity == .critical }.count) critical and \(open.filter { $0.discrepancy.severity == .warning }.count) warning open; "
                 + "\(report.discrepancies.filter { $0.foundByLatestRun && $0.isResolved }.count) resolved; \(report.discrepancies.filter { !$0.foundByLatestRun }.count) gone"),

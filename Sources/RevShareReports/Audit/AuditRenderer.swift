@@ -28,6 +28,9 @@ public enum AuditRenderer {
             ("chain_head", report.chainHead.map {
                 .object([("seq", .integer($0.sequence)), ("hash", .string($0.hash))])
             } ?? .null),
+            ("input_chain_head", report.verification.inputs.head.map {
+                .object([("seq", .integer($0.sequence)), ("hash", .string($0.hash))])
+            } ?? .null),
             ("files", .array(report.files.map(fileJSON))),
             ("agreements", .array(report.agreements.map(agreementJSON))),
             ("agreement_loads", .array(report.agreementLoads.map { load in
@@ -298,6 +301,7 @@ public enum AuditRenderer {
         }
         header.add(["verify", verifyLine(report.verification)])
         header.add(["chain head", report.chainHead.map { "#\($0.sequence) \($0.hash)" } ?? "empty chain"])
+        header.add(["input chain head", report.verification.inputs.head.map { "#\($0.sequence) \($0.hash)" } ?? "empty input chain"])
         header.add(["tie-out", report.ties ? "every partner ties out" : "DOES NOT TIE: see the checks marked FAIL below"])
         out += bodyRows(header)
 
@@ -389,6 +393,7 @@ public enum AuditRenderer {
         out += section(6, "LEDGER INTEGRITY")
         out += "  " + verifyLine(report.verification) + "\n"
         out += "  chain head: " + (report.chainHead.map { "sequence \($0.sequence), hash \($0.hash)" } ?? "empty chain") + "\n"
+        out += "  input chain head: " + (report.verification.inputs.head.map { "sequence \($0.sequence), hash \($0.hash)" } ?? "empty input chain") + "\n"
         for problem in report.verification.problems { out += "  FAIL \(problem)\n" }
         out += "  A later copy of the database matches this report when `revshare verify` passes on it and its chain\n"
         out += "  contains this head at the same sequence.\n"
@@ -452,9 +457,10 @@ public enum AuditRenderer {
     }
 
     static func verifyLine(_ report: VerificationReport) -> String {
-        report.passed
-            ? "OK: \(report.entriesChecked) entries checked, every invariant holds"
-            : "FAILED: \(report.problemCount) problem(s) in \(report.entriesChecked) entries"
+        let checked = "\(report.entriesChecked) entries and \(report.inputs.linksChecked) inputs"
+        return report.passed
+            ? "OK: \(checked) checked, every invariant holds"
+            : "FAILED: \(report.problemCount) problem(s) in \(checked)"
     }
 
     private static func section(_ number: Int, _ title: String) -> String { "\n\(number). \(title)\n" }

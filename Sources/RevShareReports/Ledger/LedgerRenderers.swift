@@ -91,10 +91,12 @@ public enum JournalRenderer {
 public enum VerifyRenderer {
     public static func text(_ report: VerificationReport) -> String {
         let head = report.head.map { "chain head #\($0.sequence) \($0.hash)" } ?? "empty chain"
+        let inputHead = report.inputs.head.map { "input chain head #\($0.sequence) \($0.hash)" } ?? "empty input chain"
+        let checked = "\(report.entriesChecked) entries and \(report.inputs.linksChecked) inputs"
         guard !report.passed else {
-            return "verify: OK: \(report.entriesChecked) entries checked, every invariant holds; \(head)\n"
+            return "verify: OK: \(checked) checked, every invariant holds; \(head); \(inputHead)\n"
         }
-        var out = "verify: FAILED: \(report.problemCount) problem(s) in \(report.entriesChecked) entries; \(head)\n"
+        var out = "verify: FAILED: \(report.problemCount) problem(s) in \(checked); \(head); \(inputHead)\n"
         for problem in report.problems { out += "  \(problem)\n" }
         if report.problemCount > report.problems.count {
             out += "  … and \(report.problemCount - report.problems.count) more problems\n"
@@ -106,11 +108,17 @@ public enum VerifyRenderer {
         JSONValue.object([
             ("ok", .bool(report.passed)),
             ("entries_checked", .integer(Int64(report.entriesChecked))),
-            ("head", report.head.map { .object([("seq", .integer($0.sequence)), ("hash", .string($0.hash))]) } ?? .null),
+            ("head", head(report.head)),
+            ("inputs_checked", .integer(Int64(report.inputs.linksChecked))),
+            ("input_head", head(report.inputs.head)),
             ("problem_count", .integer(Int64(report.problemCount))),
             ("problems", .array(report.problems.map {
                 .object([("subject", .string($0.subject)), ("message", .string($0.message))])
             })),
         ]).serialized()
+    }
+
+    private static func head(_ head: ChainHead?) -> JSONValue {
+        head.map { .object([("seq", .integer($0.sequence)), ("hash", .string($0.hash))]) } ?? .null
     }
 }

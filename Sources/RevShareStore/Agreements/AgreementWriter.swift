@@ -93,13 +93,17 @@ extension WriteContext {
     }
 
     /// Appends the record of one agreements load (SPEC §3.1), stamped with this transaction's
-    /// `recordedAt`; returns its id.
+    /// `recordedAt`, and seals it and the agreements it leaves in force on the input chain;
+    /// returns its id. Called once the stored agreements are what the load asked for.
     @discardableResult
     public func recordAgreementLoad(fileName: String, sha256: String, changed: Bool, canonical: String) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO agreement_load (file_name, sha256, loaded_at, changed, canonical) VALUES (?, ?, ?, ?, ?)
             """, arguments: [fileName, sha256, recordedAt, changed ? 1 : 0, canonical])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try seal(.agreementLoad, subjectID: id)
+        try seal(.agreementSet, subjectID: id)
+        return id
     }
 
     /// Sets the marker that `period` is closed, stamped with this transaction's `recordedAt`.

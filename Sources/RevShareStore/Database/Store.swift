@@ -46,7 +46,7 @@ public final class Store: Sendable {
                 break
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try migrate(pool, path: path)
+            try migrate(pool, path: path, clock: clock)
             return Store(path: path, pool: pool, clock: clock, writeRefusal: nil)
         } catch let refusal as Refusal {
             throw refusal
@@ -90,9 +90,9 @@ public final class Store: Sendable {
         return try DatabaseQueue(path: path, configuration: configuration).read { try SchemaState.inspect($0) }
     }
 
-    private static func migrate(_ pool: DatabasePool, path: String) throws {
+    private static func migrate(_ pool: DatabasePool, path: String, clock: UTCClock) throws {
         do {
-            try migrator.migrate(pool)
+            try migrator(clock: clock).migrate(pool)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR
             && (error.message ?? "").contains("already exists") {
             throw Refusal(.invalidInput, "\(path): cannot bring the schema up to date: \(error.message ?? "a name is taken"); a table or index of that name was made outside revshare, which never replaces it")
@@ -115,10 +115,16 @@ public final class Store: Sendable {
         self.writeRefusal = writeRefusal
     }
 
-    static var migrator: DatabaseMigrator {
+    static func migrator(clock: UTCClock) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for migration in SchemaMigrations.all {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sql)
+                // The input chain begins by sealing the inputs the database already holds.
+                if migration.identifier == "0006_input_digests" {
+                    try InputChain.sealExisting(db, recordedAt: clock.now())
+                }
+            }
         }
         return migrator
     }

@@ -12,6 +12,13 @@ extension ReadContext {
         try Row.fetchAll(db, sql: "SELECT * FROM import_file ORDER BY id").map { try ImportedFile(row: $0) }
     }
 
+    /// The partner and period a usage report is for; nil when there is no such report.
+    public func usageReportSubject(id: Int64) throws -> (partnerID: String, period: Period)? {
+        try Row.fetchOne(db, sql: "SELECT partner_id, period FROM usage_report WHERE id = ?", arguments: [id]).map {
+            (try $0.text("partner_id", in: "usage_report"), try $0.period("period", in: "usage_report"))
+        }
+    }
+
     /// The usage report in force for each (partner, period) among `keys`.
     public func currentUsageReport(partnerID: String, period: Period) throws -> CurrentReport? {
         try Row.fetchOne(db, sql: """

@@ -14,6 +14,8 @@ public struct VerificationReport: Sendable, Equatable {
     public static let maximumProblems = 1000
     public let entriesChecked: Int
     public let head: ChainHead?
+    /// The input chain: the links checked and its newest link.
+    public let inputs: InputVerification
     /// At most `maximumProblems`; `problemCount` counts them all.
     public let problems: [IntegrityProblem]
     public let problemCount: Int
@@ -24,14 +26,14 @@ public struct VerificationReport: Sendable, Equatable {
         var all = ProblemList()
         for problem in problems { all.add(problem.subject, problem.message) }
         for problem in more.listed { all.add(problem.subject, problem.message) }
-        return VerificationReport(entriesChecked: entriesChecked, head: head, problems: all.listed,
+        return VerificationReport(entriesChecked: entriesChecked, head: head, inputs: inputs, problems: all.listed,
                                   problemCount: problemCount + more.count)
     }
 }
 
 extension ReadContext {
     /// Recomputes the hash chain and every ledger invariant (SPEC §5), in one pass over the
-    /// entries plus a few aggregate queries.
+    /// entries plus a few aggregate queries, then the input chain and every input it seals.
     public func verify() throws -> VerificationReport {
         var problems = ProblemList()
         var previous: StoredEntry?
@@ -44,8 +46,9 @@ extension ReadContext {
         }
         try checkOrphanPostings(into: &problems)
         try checkTrialBalance(into: &problems)
+        let inputs = try verifyInputs(into: &problems)
         let head = previous.map { ChainHead(sequence: $0.sequence, hash: $0.hash) }
-        return VerificationReport(entriesChecked: checked, head: head, problems: problems.listed,
+        return VerificationReport(entriesChecked: checked, head: head, inputs: inputs, problems: problems.listed,
                                   problemCount: problems.count)
     }
 
