@@ -367,6 +367,40 @@ def bench_import(ws, csv, rows, pairs, log=print):
     return result
 
 
+REFERENCE_PAYMENTS_SQL = """PRAGMA journal_mode=WAL;
+CREATE TABLE payment (payment_id TEXT PRIMARY KEY, partner TEXT NOT NULL, received_on TEXT NOT NULL,
+  amount TEXT NOT NULL, currency TEXT NOT NULL, reference TEXT) STRICT;
+"""
+
+
+def bench_payments(ws, csv, rows, pairs, log=print):
+    """`revshare import payments` into a fresh database (each payment also posts a ledger entry
+    with two postings) vs `sqlite3 .import` of the same file into a STRICT table keyed by
+    payment_id (WAL, one transaction), alternated."""
+    state = {}
+
+    def prepare(_):
+        state["db"] = ws.fresh_db("payments.sqlite")
+        ref = ws.path("payments-reference.sqlite")
+        remove_db(ref)
+        subprocess.run(["sqlite3", ref], input=REFERENCE_PAYMENTS_SQL, text=True, check=True, stdout=subprocess.DEVNULL)
+        state["ref"] = ref
+
+    def ours():
+        return ws.revshare(state["db"], "import", "payments", csv)
+
+    def theirs():
+        sample = run(["sqlite3", state["ref"], f".import --csv --skip 1 {csv} payment"])
+        if sample.stderr.strip():
+            raise RuntimeError(f"sqlite3 .import reported errors: {sample.stderr[-2000:]}")
+        return sample
+
+    result = paired(ours, theirs, pairs, prepare=prepare, log=log, label=("revshare", "sqlite3 .import"))
+    remove_db(state["db"])
+    remove_db(state["ref"])
+    return result
+
+
 def bench_rejected(ws, bad_csv):
     """A file whose last line is bad: exit 65, the database byte-identical, and the time."""
     db = ws.fresh_db("rejected.sqlite")

@@ -6,7 +6,7 @@ import RevShareStore
 public enum PaymentsImporter {
     public static func run(_ file: InputFile, store: Store, progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
         try CSVImportRunner.run(file, store: store, progress: progress) { context in
-            PaymentsBatch(partners: try context.reader.partners(), context: context)
+            try PaymentsBatch(partners: try context.reader.partners(), context: context)
         }
     }
 }
@@ -23,15 +23,17 @@ struct PaymentsBatch: ImportBatch {
 
     private var resolver: PartnerResolver
     private let context: WriteContext
+    private let earlierPayments: PaymentLookup
     private var staged: [PaymentRecord] = []
     /// Byte for byte, as the payment table's key: canonically equivalent ids are two payments.
     private var lineOfID: [ExactText: Int] = [:]
     private(set) var rowCount: Int64 = 0
     private var skipped = 0
 
-    init(partners: [Partner], context: WriteContext) {
+    init(partners: [Partner], context: WriteContext) throws {
         resolver = PartnerResolver(partners)
         self.context = context
+        earlierPayments = try context.makePaymentLookup()
     }
 
     mutating func add(_ session: CSVImportSession) throws {
@@ -50,7 +52,7 @@ struct PaymentsBatch: ImportBatch {
         let payment = PaymentRecord(paymentID: paymentID, partnerID: partner.id, receivedOn: receivedOn, postedOn: receivedOn,
                                     amountMinor: amount, currency: partner.currency, reference: reference,
                                     fileName: session.file.displayName, line: Int64(session.line))
-        if let earlier = try context.reader.payment(id: paymentID) {
+        if let earlier = try earlierPayments.payment(id: paymentID) {
             if earlier.sameFields(as: payment) {
                 skipped += 1
             } else {
@@ -120,14 +122,14 @@ struct PaymentsBatch: ImportBatch {
     /// Posts each new payment as the payment-posting rule says.
     func commit(importFileID: Int64) throws -> ImportSummary.Details {
         let latestClosed = try context.reader.latestClosedPeriod()
-        for payment in staged {
-            let record = PaymentRecord(
+        let posted = staged.lazy.map { payment in
+            PaymentRecord(
                 paymentID: payment.paymentID, partnerID: payment.partnerID, receivedOn: payment.receivedOn,
                 postedOn: PaymentPosting.postingDate(receivedOn: payment.receivedOn, latestClosed: latestClosed),
                 amountMinor: payment.amountMinor, currency: payment.currency,
                 reference: payment.reference, fileName: payment.fileName, line: payment.line)
-            try context.insert(record, entry: PaymentPosting.entry(for: record), importFileID: importFileID)
         }
+        try context.insert(posted, importFileID: importFileID, entry: PaymentPosting.entry(for:))
         return ImportSummary.Details(newRecords: staged.count, skippedRecords: skipped)
     }
 }

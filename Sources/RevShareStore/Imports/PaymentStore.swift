@@ -79,17 +79,52 @@ extension PaymentRecord {
 }
 
 extension WriteContext {
-    /// Writes the payment and appends `entry`, the ledger entry that posts it.
-    public func insert(_ payment: PaymentRecord, entry draft: EntryDraft, importFileID: Int64) throws {
-        precondition(draft.idempotencyKey == LedgerKey.payment(id: payment.paymentID).description,
-                     "a payment is posted under its own key")
-        let entry = try append(draft).entry
-        try db.execute(sql: """
+    /// Writes each payment and appends the ledger entry that posts it (`entry(payment)`), with
+    /// statements prepared once for the whole file.
+    public func insert(_ payments: some Sequence<PaymentRecord>, importFileID: Int64,
+                       entry: (PaymentRecord) throws -> EntryDraft) throws {
+        let ledger = try makeLedgerAppender()
+        let insert = try RawStatement(db, sql: """
             INSERT INTO payment (payment_id, partner_id, received_on, posted_on, amount_minor, currency, reference,
                                  import_file_id, line, entry_seq)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [payment.paymentID, payment.partnerID, payment.receivedOn.description,
-                             payment.postedOn.description, payment.amountMinor, payment.currency.code,
-                             payment.reference?.description, importFileID, payment.line, entry.sequence])
+            """)
+        for payment in payments {
+            let draft = try entry(payment)
+            precondition(draft.idempotencyKey == LedgerKey.payment(id: payment.paymentID).description,
+                         "a payment is posted under its own key")
+            let posted = try ledger.append(draft).entry
+            insert.bind(1, text: payment.paymentID)
+            insert.bind(2, text: payment.partnerID)
+            insert.bind(3, text: payment.receivedOn.description)
+            insert.bind(4, text: payment.postedOn.description)
+            insert.bind(5, payment.amountMinor)
+            insert.bind(6, text: payment.currency.code)
+            insert.bind(7, text: payment.reference?.description)
+            insert.bind(8, importFileID)
+            insert.bind(9, payment.line)
+            insert.bind(10, posted.sequence)
+            try insert.execute()
+        }
+    }
+
+    /// Finds earlier payments by id for an import's every row: the statement is prepared once,
+    /// and a payment is read in full only when its id is taken.
+    public func makePaymentLookup() throws -> PaymentLookup { try PaymentLookup(self) }
+}
+
+public final class PaymentLookup {
+    private let reader: ReadContext
+    private let exists: RawStatement
+
+    init(_ context: WriteContext) throws {
+        reader = context.reader
+        exists = try RawStatement(context.db, sql: "SELECT 1 FROM payment WHERE payment_id = ?")
+    }
+
+    public func payment(id: String) throws -> PaymentRecord? {
+        exists.bind(1, text: id)
+        guard try exists.firstInt64() != nil else { return nil }
+        return try reader.payment(id: id)
     }
 }

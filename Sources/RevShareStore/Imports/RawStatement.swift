@@ -36,8 +36,11 @@ final class RawStatement {
         sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
     }
 
-    func bind(_ index: Int32, text: String) {
-        var text = text
+    func bind(_ index: Int32, text: String?) {
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         text.withUTF8 { bind(index, text: UnsafeRawBufferPointer($0)) }
     }
 
