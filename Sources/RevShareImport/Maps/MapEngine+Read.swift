@@ -59,10 +59,14 @@ extension MapEngine {
         bindFileName()
     }
 
-    /// The column's place in the header, checked once: the first role that reads it names it.
+    /// The column's place in the header, checked once (the first role that reads it names a
+    /// missing or repeated column); each role's messages name that role.
     private func bind(_ column: String, role: String, optional: Bool) -> Bound? {
         let key = CSVHeader.key(column)
-        if let bound = bindings[key] { return bound }
+        if let known = bindings[key] {
+            guard let known else { return nil }
+            return Bound(index: known.index, label: "\(known.index.map { header.names[$0] } ?? column) (\(role))")
+        }
         readColumns.append(column)
         guard let index = header.index(of: column) else {
             if optional {
