@@ -97,3 +97,25 @@ import TestSupport
         }
     }
 }
+
+/// Mangled map files are refused with messages, never a crash or a hang.
+@Suite struct MapsFuzzTests {
+    @Test func mutatedBuiltinMapsNeverCrashTheParser() {
+        var random = SplitMix64(seed: 20_250_101)
+        let alphabet = Array("{}[]:,-'\"\\%()?*+|^$.# \n\tab01".utf8)
+        for entry in BuiltinMaps.all {
+            for _ in 0..<200 {
+                var bytes = Array(entry.text.utf8)
+                for _ in 0..<Int.random(in: 1...4, using: &random) {
+                    let at = Int.random(in: 0..<bytes.count, using: &random)
+                    bytes[at] = alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+                }
+                do {
+                    _ = try UsageMapParser.parse(bytes, fileName: "fuzz.yaml")
+                } catch {
+                    #expect(!error.diagnostics.isEmpty)
+                }
+            }
+        }
+    }
+}
