@@ -15,7 +15,7 @@ struct RevShare: ParsableCommand {
             66 input file or database not found; 70 internal error; 74 database I/O error.
             """,
         subcommands: [
-            Init.self, Agreements.self, Partners.self, Import.self, Close.self, StatementCommand.self, Statements.self, Reconcile.self, Resolve.self, Audit.self, Periods.self, Balance.self, Journal.self, Verify.self, Export.self, Demo.self,
+            Init.self, Agreements.self, Partners.self, Import.self, Maps.self, Close.self, StatementCommand.self, Statements.self, Reconcile.self, Resolve.self, Audit.self, Periods.self, Balance.self, Journal.self, Verify.self, Export.self, Demo.self,
         ])
 
     static func main() {

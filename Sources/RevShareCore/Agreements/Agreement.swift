@@ -99,13 +99,18 @@ public struct Partner: Hashable, Sendable {
     public let paymentTermsDays: Int
     /// Sorted by `effectiveFrom`, each period unique.
     public let agreements: [Agreement]
+    /// The partner's own model identifiers → agreement model ids, for usage maps; they govern
+    /// no period and may change in any load.
+    public let modelAliases: [ExactText: String]
 
-    public init(id: String, name: String, currency: Currency, paymentTermsDays: Int, agreements: [Agreement]) {
+    public init(id: String, name: String, currency: Currency, paymentTermsDays: Int, agreements: [Agreement],
+                modelAliases: [ExactText: String] = [:]) {
         self.id = id
         self.name = name
         self.currency = currency
         self.paymentTermsDays = paymentTermsDays
         self.agreements = agreements.sorted { $0.effectiveFrom < $1.effectiveFrom }
+        self.modelAliases = modelAliases
     }
 
     /// The agreement with the greatest `effectiveFrom` ≤ `period` (SPEC §9), if any.

@@ -15,8 +15,9 @@ extension AgreementsBuilder {
             visited += 1
             let tag = node.tag.description
             if !tag.hasPrefix("tag:yaml.org,2002:") {
+                let plainValues = self.plainValues
                 issue("", line: node.mark?.line, column: node.mark?.column,
-                      "the YAML tag \(quoted(tag)) is not allowed; agreements are plain values, write them without tags")
+                      "the YAML tag \(quoted(tag)) is not allowed; \(plainValues), write them without tags")
             }
             switch node {
             case .mapping(let mapping): for (key, value) in mapping { pending += [value, key] }

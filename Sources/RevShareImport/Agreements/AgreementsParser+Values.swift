@@ -36,7 +36,8 @@ extension AgreementsBuilder {
     mutating func reportUnknown(_ keys: [Node], _ location: Location, allowed: [String]) {
         for key in keys {
             let name = key.scalar?.string ?? ""
-            issue(location.key(name), at: key, "unknown key\(Self.suggestion(for: name, among: allowed)); expected one of \(allowed.joined(separator: ", "))")
+            let suggestion = suggestsKeys ? Self.suggestion(for: name, among: allowed) : ""
+            issue(location.key(name), at: key, "unknown key\(suggestion); expected one of \(allowed.joined(separator: ", "))")
         }
     }
 

@@ -32,14 +32,7 @@ public enum AgreementsParser {
     public static func parse(_ bytes: [UInt8], fileName: String) throws(AgreementFileError) -> [Partner] {
         var builder = AgreementsBuilder(file: fileName)
         let partners = builder.document(bytes)
-        if builder.issueCount > 0 {
-            let ordered = builder.issues.enumerated().sorted { lhs, rhs in
-                let left = (lhs.element.line ?? 0, lhs.element.column ?? 0, lhs.offset)
-                let right = (rhs.element.line ?? 0, rhs.element.column ?? 0, rhs.offset)
-                return left < right
-            }.map(\.element)
-            throw AgreementFileError(issues: ordered, totalCount: builder.issueCount)
-        }
+        if let error = builder.fileError() { throw error }
         return partners.sorted { $0.id < $1.id }
     }
 
@@ -93,8 +86,23 @@ struct AgreementsBuilder {
     /// First line of each partner id and agreement id seen, for duplicates.
     var partnerLines: [String: Int] = [:]
     var agreementLines: [ExactText: (partner: String, line: Int)] = [:]
+    /// What the tag message calls the file's values; usage maps share this reader.
+    var plainValues = "agreements are plain values"
+    /// Whether an unknown key's message suggests a near allowed one; map messages are pinned without.
+    var suggestsKeys = true
 
     init(file: String) { self.file = file }
+
+    /// Every issue found, in file order, or nil when there is none.
+    func fileError() -> AgreementFileError? {
+        guard issueCount > 0 else { return nil }
+        let ordered = issues.enumerated().sorted { lhs, rhs in
+            let left = (lhs.element.line ?? 0, lhs.element.column ?? 0, lhs.offset)
+            let right = (rhs.element.line ?? 0, rhs.element.column ?? 0, rhs.offset)
+            return left < right
+        }.map(\.element)
+        return AgreementFileError(issues: ordered, totalCount: issueCount)
+    }
 
     // MARK: Issues
 

@@ -41,8 +41,10 @@ public struct CSVReader<Source: ByteSource>: ~Copyable {
     /// - Parameters:
     ///   - chunkSize: bytes requested per `read` (at least 1; tests use tiny sizes to move chunk
     ///     boundaries inside quotes, `""` pairs, CR LF pairs and the BOM).
-    public init(source: Source, limits: CSVLimits = .default, chunkSize: Int = 256 * 1024) {
-        self.tokenizer = CSVTokenizer(limits: limits, chunkSize: chunkSize)
+    ///   - separator: the byte between fields: `,` for CSV; a usage map may name tab, `;` or `|`
+    ///     (double quotes still quote).
+    public init(source: Source, limits: CSVLimits = .default, chunkSize: Int = 256 * 1024, separator: UInt8 = 0x2C) {
+        self.tokenizer = CSVTokenizer(limits: limits, chunkSize: chunkSize, separator: separator)
         self.source = source
     }
 
@@ -80,11 +82,9 @@ internal struct CSVTokenizer: ~Copyable {
         case recordCR
     }
 
-    private static let comma: UInt8 = 0x2C
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D
     private static let quote: UInt8 = 0x22
-    private static let commas: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
     private static let lfs: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
     private static let crs: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
     private static let quotes: UInt64 = 0x2222_2222_2222_2222
@@ -99,6 +99,11 @@ internal struct CSVTokenizer: ~Copyable {
     }
 
     let limits: CSVLimits
+    /// The field separator, repeated in each byte of `separators` for the word scan.
+    private let separator: UInt8
+    private let separators: UInt64
+    /// The greatest of separator, LF, CR and quote: bytes above it need no further test.
+    private let highestSpecial: UInt8
     private let maxFieldBytes: Int
     private let maxRecordBytes: Int
     private let maxFields: Int
@@ -117,9 +122,13 @@ internal struct CSVTokenizer: ~Copyable {
     private var line = 1
     private(set) var bytesRead = 0
 
-    init(limits: CSVLimits, chunkSize: Int) {
+    init(limits: CSVLimits, chunkSize: Int, separator: UInt8) {
         precondition(chunkSize > 0, "chunkSize must be positive")
+        precondition(![Self.lf, Self.cr, Self.quote].contains(separator), "the separator cannot be a line break or a quote")
         self.limits = limits
+        self.separator = separator
+        self.separators = UInt64(separator) &* 0x0101_0101_0101_0101
+        self.highestSpecial = max(separator, Self.quote)
         self.maxFieldBytes = limits.maxFieldBytes
         self.maxRecordBytes = limits.maxRecordBytes
         self.maxFields = limits.maxFieldsPerRecord
@@ -231,7 +240,7 @@ internal struct CSVTokenizer: ~Copyable {
                 while stop &- i >= 8 {
                     let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
                     UnsafeMutableRawPointer(s + o).storeBytes(of: word, as: UInt64.self)
-                    let found = Self.matches(word, Self.commas) | Self.matches(word, Self.lfs)
+                    let found = Self.matches(word, separators) | Self.matches(word, Self.lfs)
                         | Self.matches(word, Self.crs) | Self.matches(word, Self.quotes)
                     if found != 0 {
                         let k = found.trailingZeroBitCount &>> 3
@@ -245,7 +254,7 @@ internal struct CSVTokenizer: ~Copyable {
                 #endif
                 while i < stop {
                     let b = p[i]
-                    if b <= Self.comma && (b == Self.comma || b == Self.lf || b == Self.cr || b == Self.quote) {
+                    if b <= highestSpecial && (b == separator || b == Self.lf || b == Self.cr || b == Self.quote) {
                         break
                     }
                     s[o] = b
@@ -254,7 +263,7 @@ internal struct CSVTokenizer: ~Copyable {
                 }
                 if i == e { continue }
                 let b = p[i]
-                if b == Self.comma || b == Self.lf || b == Self.cr {
+                if b == separator || b == Self.lf || b == Self.cr {
                     delimiter = b
                 } else if b == Self.quote {
                     throw fail(.strayQuote(column: nf &+ 1), line: recordLine)
@@ -319,7 +328,7 @@ internal struct CSVTokenizer: ~Copyable {
                     state = .quoted
                     continue
                 }
-                if b == Self.comma || b == Self.lf || b == Self.cr {
+                if b == separator || b == Self.lf || b == Self.cr {
                     delimiter = b
                 } else {
                     throw fail(.strayQuote(column: nf &+ 1), line: recordLine)
@@ -355,7 +364,7 @@ internal struct CSVTokenizer: ~Copyable {
             ends[nf] = o
             nf &+= 1
             i &+= 1
-            if delimiter == Self.comma {
+            if delimiter == separator {
                 fieldStart = o
                 state = .fieldStart
             } else if delimiter == Self.lf {

@@ -39,19 +39,30 @@ public struct InputErrorList: Sendable {
         count += 1
         if first.count < Self.printedLimit { first.append(error) }
     }
+
+    /// Counts errors that were found but not kept.
+    public mutating func countUnkept(_ count: Int) {
+        self.count += max(0, count)
+    }
 }
 
 /// An input file refused: nothing was written (exit 65).
 public struct InvalidInput: RevShareFailure, CustomStringConvertible {
     public let errors: InputErrorList
+    /// Printed in full after the others and their count: the unmapped values of a map import.
+    public let trailing: [InputError]
 
-    public init(_ errors: InputErrorList) { self.errors = errors }
+    public init(_ errors: InputErrorList, trailing: [InputError] = []) {
+        self.errors = errors
+        self.trailing = trailing
+    }
 
     public var category: FailureCategory { .invalidInput }
 
     public var diagnostics: [String] {
         var lines = errors.first.map(\.description)
         if errors.count > errors.first.count { lines.append("… and \(errors.count - errors.first.count) more errors") }
+        lines += trailing.map(\.description)
         lines.append("nothing was imported: fix the file and import it again")
         return lines
     }
