@@ -35,7 +35,12 @@ public enum IntegrityCheck {
             problems.add(subject, "its document does not match the SHA-256 recorded when it was issued")
         }
         if let document = try? StatementDocument.parse(issued.document) {
-            try StatementRecomputation.check(issued, document: document, reader, &problems)
+            do {
+                try StatementRecomputation.check(issued, document: document, reader, &problems)
+            } catch let unreadable as UnreadableRow {
+                // A row its recomputation reads was changed into something unreadable: a finding, not a stop.
+                problems.add(subject, "cannot be recomputed: \(unreadable.description)")
+            }
             for (field, stored, inDocument) in [
                 ("opening_balance", issued.openingBalanceMinor, document.openingBalanceMinor),
                 ("share", issued.shareMinor, document.shareMinor),
