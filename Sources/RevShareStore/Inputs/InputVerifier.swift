@@ -12,7 +12,7 @@ extension ReadContext {
     /// stored now, and checks that every input has its link: a report's rows changed together
     /// with its totals, a payment's date, an agreements load, or a sealed input removed, is named.
     func verifyInputs(into problems: inout ProblemList) throws -> InputVerification {
-        var previous: (sequence: Int64, hash: String, recordedAt: String)?
+        var previous: ChainStep?
         var sealed = Set<String>()
         var newestAgreementSet: (sequence: Int64, subjectID: Int64, sha256: String)?
         var checked = 0
@@ -26,18 +26,10 @@ extension ReadContext {
             let stored = (kind: try row.text("kind", in: "input_digest"), subjectID: try row.int64("subject_id", in: "input_digest"),
                           sha256: try row.text("sha256", in: "input_digest"), recordedAt: try row.text("recorded_at", in: "input_digest"),
                           previousHash: try row.text("prev_hash", in: "input_digest"), hash: try row.text("hash", in: "input_digest"))
-            let expectedSequence = (previous?.sequence ?? 0) + 1
-            if sequence != expectedSequence {
-                problems.add(subject, "input chain sequence jumps from \(expectedSequence - 1) to \(sequence): links are missing")
-            }
-            let expectedPrevious = previous?.hash ?? EntryHash.genesis
-            if stored.previousHash != expectedPrevious {
-                problems.add(subject, "prev_hash \(stored.previousHash.prefix(12))… does not match the hash of the link before it (\(expectedPrevious.prefix(12))…)")
-            }
-            if let previous, stored.recordedAt < previous.recordedAt {
-                problems.add(subject, "recorded_at \(stored.recordedAt) is earlier than link \(previous.sequence)'s \(previous.recordedAt): timestamps go backwards along the chain")
-            }
-            previous = (sequence, stored.hash, stored.recordedAt)
+            let step = ChainStep(sequence: sequence, previousHash: stored.previousHash, recordedAt: stored.recordedAt,
+                                 hash: stored.hash)
+            step.check(after: previous, chain: .inputs, subject: subject, into: &problems)
+            previous = step
             guard let kind = InputKind(rawValue: stored.kind) else {
                 problems.add(subject, "unknown input kind \"\(TerminalText.escaped(stored.kind))\"")
                 continue

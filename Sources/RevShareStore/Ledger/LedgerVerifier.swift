@@ -54,19 +54,7 @@ extension ReadContext {
 
     private static func checkChain(_ entry: StoredEntry, after previous: StoredEntry?, into problems: inout ProblemList) {
         let subject = "entry \(entry.sequence)"
-        let expectedSequence = (previous?.sequence ?? 0) + 1
-        if entry.sequence != expectedSequence {
-            problems.add(subject, "chain sequence jumps from \(expectedSequence - 1) to \(entry.sequence): entries are missing")
-        }
-        let expectedPrevious = previous?.hash ?? EntryHash.genesis
-        if entry.previousHash != expectedPrevious {
-            problems.add(subject, "prev_hash \(entry.previousHash.prefix(12))… does not match the hash of the entry before it (\(expectedPrevious.prefix(12))…)")
-        }
-        // Entries are stamped under the write lock, so along the chain time never goes back
-        // (the fixed-width UTC form orders as text).
-        if let previous, entry.recordedAt < previous.recordedAt {
-            problems.add(subject, "recorded_at \(entry.recordedAt) is earlier than entry \(previous.sequence)'s \(previous.recordedAt): timestamps go backwards along the chain")
-        }
+        ChainStep(entry).check(after: previous.map(ChainStep.init), chain: .ledger, subject: subject, into: &problems)
         let computed = entry.computedHash
         if entry.hash != computed {
             problems.add(subject, "stored hash \(entry.hash.prefix(12))… does not match its content (computed \(computed.prefix(12))…): the entry or its postings were changed")
@@ -103,6 +91,53 @@ extension ReadContext {
             """)
         for row in totals {
             problems.add("currency \(try row.text("currency", in: "ledger_posting"))", "trial balance is \(try row.int64("total", in: "ledger_posting")) minor units, not zero")
+        }
+    }
+}
+
+/// A record's place on a hash chain, held to the rules both of revshare's chains keep: no gap in
+/// the sequence, each `prev_hash` the hash of the record before it, and time never going back
+/// (records are stamped under the write lock; the fixed-width UTC form orders as text).
+struct ChainStep {
+    enum Chain {
+        case ledger, inputs
+
+        var names: (chain: String, record: String, records: String) {
+            switch self {
+            case .ledger: ("chain", "entry", "entries")
+            case .inputs: ("input chain", "link", "links")
+            }
+        }
+    }
+
+    let sequence: Int64
+    let previousHash: String
+    let recordedAt: String
+    let hash: String
+
+    init(sequence: Int64, previousHash: String, recordedAt: String, hash: String) {
+        self.sequence = sequence
+        self.previousHash = previousHash
+        self.recordedAt = recordedAt
+        self.hash = hash
+    }
+
+    init(_ entry: StoredEntry) {
+        self.init(sequence: entry.sequence, previousHash: entry.previousHash, recordedAt: entry.recordedAt, hash: entry.hash)
+    }
+
+    func check(after previous: ChainStep?, chain: Chain, subject: String, into problems: inout ProblemList) {
+        let names = chain.names
+        let expectedSequence = (previous?.sequence ?? 0) + 1
+        if sequence != expectedSequence {
+            problems.add(subject, "\(names.chain) sequence jumps from \(expectedSequence - 1) to \(sequence): \(names.records) are missing")
+        }
+        let expectedPrevious = previous?.hash ?? EntryHash.genesis
+        if previousHash != expectedPrevious {
+            problems.add(subject, "prev_hash \(previousHash.prefix(12))… does not match the hash of the \(names.record) before it (\(expectedPrevious.prefix(12))…)")
+        }
+        if let previous, recordedAt < previous.recordedAt {
+            problems.add(subject, "recorded_at \(recordedAt) is earlier than \(names.record) \(previous.sequence)'s \(previous.recordedAt): timestamps go backwards along the chain")
         }
     }
 }
